@@ -64,6 +64,16 @@ class Strategy:
         + options.grace_period_seconds (which this hook may set). Default: delete at once."""
         return False
 
+    def should_delete_during_update(self, obj: Object, old: Object) -> bool:
+        """Whether an update that leaves `obj` like this completes a pending deletion (upstream
+        `ShouldDeleteDuringUpdate`): deletion requested with grace 0 and no finalizers left."""
+        meta = obj.get("metadata") or {}
+        return (
+            bool(meta.get("deletionTimestamp"))
+            and not meta.get("deletionGracePeriodSeconds")
+            and not meta.get("finalizers")
+        )
+
     def get_attrs(self, obj: Object) -> tuple[Mapping[str, str], Mapping[str, str]]:
         """(labels, selectable fields) for label and field selectors."""
         meta = obj.get("metadata") or {}
