@@ -146,12 +146,12 @@ class Connecter(Protocol):
 
 @runtime_checkable
 class ShortNamesProvider(Protocol):
-    def short_names(self) -> list[str]: ...
+    def get_short_names(self) -> list[str]: ...
 
 
 @runtime_checkable
 class CategoriesProvider(Protocol):
-    def categories(self) -> list[str]: ...
+    def get_categories(self) -> list[str]: ...
 
 
 @runtime_checkable
