@@ -289,9 +289,7 @@ class Store:
         self.strategy.prepare_for_create(ctx, obj)
         errs = self.strategy.validate(ctx, obj)
         if not errs:
-            errs = validate_object_meta(
-                meta, self.strategy.namespaced, validate_path_segment_name
-            )
+            errs = validate_object_meta(meta, self.strategy.namespaced, validate_path_segment_name)
         if errs:
             raise errors.new_invalid(self.qualified_kind, meta.get("name", ""), errs)
         for w in self.strategy.warnings_on_create(ctx, obj):
@@ -362,9 +360,7 @@ class Store:
                     )
                 meta["resourceVersion"] = old_meta.get("resourceVersion")
             elif rv != old_meta.get("resourceVersion"):
-                raise errors.new_conflict(
-                    self.qualified_resource, name, errors.OPTIMISTIC_LOCK_MSG
-                )
+                raise errors.new_conflict(self.qualified_resource, name, errors.OPTIMISTIC_LOCK_MSG)
             self.before_update(ctx, obj, old)
             if update_validation is not None:
                 await update_validation(ctx, obj, old)
@@ -503,9 +499,7 @@ class Store:
         policies = ("Orphan", "Background", "Foreground")
         if options.propagation_policy is not None and options.propagation_policy not in policies:
             errs.append(
-                fielderr.not_supported(
-                    "propagationPolicy", options.propagation_policy, policies
-                )
+                fielderr.not_supported("propagationPolicy", options.propagation_policy, policies)
             )
         if errs:
             raise errors.new_invalid(GroupKind("meta.k8s.io", "DeleteOptions"), "", errs)
@@ -524,9 +518,7 @@ class Store:
                 f"the UID in the precondition ({pre.uid}) does not match the UID in record "
                 f"({meta.get('uid')}). The object might have been deleted and then recreated",
             )
-        if pre.resource_version is not None and pre.resource_version != meta.get(
-            "resourceVersion"
-        ):
+        if pre.resource_version is not None and pre.resource_version != meta.get("resourceVersion"):
             raise errors.new_conflict(
                 self.qualified_resource,
                 name,
@@ -589,9 +581,7 @@ class Store:
             return existing
 
         try:
-            return await self.storage.guaranteed_update(
-                key, try_update, dry_run=options.dry_run
-            )
+            return await self.storage.guaranteed_update(key, try_update, dry_run=options.dry_run)
         except storage.StorageError as err:
             self._interpret(err, name)
 
@@ -619,9 +609,7 @@ class Store:
             )
             async with sem:
                 try:
-                    await self.delete(
-                        item_ctx, meta["name"], delete_validation, copy.copy(options)
-                    )
+                    await self.delete(item_ctx, meta["name"], delete_validation, copy.copy(options))
                 except errors.StatusError as err:
                     if err.code != 404:  # already gone: fine
                         raise

@@ -1,0 +1,424 @@
+"""One handler per verb (upstream `k8s.io/apiserver/pkg/endpoints/handlers/{get,create,update,
+patch,delete,watch}.go`). Handlers use only the verb protocols of `kapi.registry.rest`."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from kapi.auth.admission import CREATE, DELETE, UPDATE, Attributes, Chain
+from kapi.endpoints import params
+from kapi.endpoints.http import (
+    Receive,
+    Request,
+    Send,
+    decode_body,
+    encode,
+    send_bytes,
+    warning_headers,
+)
+from kapi.endpoints.installer import InstalledResource
+from kapi.endpoints.negotiation import Negotiated, media_type_of, negotiate
+from kapi.endpoints.requestinfo import RequestInfo
+from kapi.endpoints.watch import WatchEncoder, serve_error_watch, serve_watch, watch_timeout
+from kapi.machinery import errors, fields
+from kapi.machinery import field as fielderr
+from kapi.machinery.meta import metadata
+from kapi.machinery.patch import apply_json_patch, merge_patch
+from kapi.machinery.schema import GroupKind, GroupResource, GroupVersionKind, GroupVersionResource
+from kapi.registry import rest
+from kapi.registry.context import RequestContext
+from kapi.registry.generic.updated_object import DefaultUpdatedObjectInfo
+
+Object = dict[str, Any]
+
+JSON_PATCH = "application/json-patch+json"
+MERGE_PATCH = "application/merge-patch+json"
+SUPPORTED_PATCH_TYPES = (JSON_PATCH, MERGE_PATCH)
+
+_OBJECT_CONVERSIONS = frozenset({"Table", "PartialObjectMetadata"})
+_LIST_CONVERSIONS = frozenset({"Table", "PartialObjectMetadataList"})
+
+# Checks (and prunes) fields unknown to the kind's schema: (gvk, obj, directive) -> warnings.
+FieldValidator = Callable[[GroupVersionKind, Object, str], list[str]]
+
+
+class ResourceHandler:
+    def __init__(self, admission: Chain, field_validator: FieldValidator | None = None) -> None:
+        self.admission = admission
+        self.field_validator = field_validator
+
+    async def handle(
+        self, req: Request, send: Send, info: RequestInfo, res: InstalledResource
+    ) -> None:
+        ctx = RequestContext(namespace=info.namespace, user_agent=req.headers.get("user-agent", ""))
+        verb = info.verb
+        storage = res.storage
+        if verb == "get":
+            if not isinstance(storage, rest.Getter):
+                raise errors.new_method_not_allowed()
+            await self.get(req, send, ctx, info, res)
+        elif verb == "list":
+            if not isinstance(storage, rest.Lister):
+                raise errors.new_method_not_allowed()
+            await self.list(req, send, ctx, res)
+        elif verb == "watch":
+            if not isinstance(storage, rest.Watcher):
+                raise errors.new_method_not_supported(res_gr(res), "watch")
+            await self.watch(req, send, ctx, info, res)
+        elif verb == "create":
+            if (info.name and not info.subresource) or not isinstance(storage, rest.Creater):
+                raise errors.new_method_not_allowed()
+            await self.create(req, send, ctx, info, res)
+        elif verb == "update":
+            if not info.name or not isinstance(storage, rest.Updater):
+                raise errors.new_method_not_allowed()
+            await self.update(req, send, ctx, info, res)
+        elif verb == "patch":
+            if not info.name or not isinstance(storage, rest.Patcher):
+                raise errors.new_method_not_allowed()
+            await self.patch(req, send, ctx, info, res)
+        elif verb == "delete":
+            if not isinstance(storage, rest.GracefulDeleter):
+                raise errors.new_method_not_allowed()
+            await self.delete(req, send, ctx, info, res)
+        elif verb == "deletecollection":
+            if not isinstance(storage, rest.CollectionDeleter):
+                raise errors.new_method_not_allowed()
+            await self.delete_collection(req, send, ctx, info, res)
+        else:
+            raise errors.new_method_not_allowed()
+
+    # -- responses ------------------------------------------------------------------------
+
+    async def respond(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        status: int,
+        obj: Object,
+        neg: Negotiated,
+        res: InstalledResource,
+    ) -> None:
+        body_obj = obj
+        if neg.convert == "Table" and isinstance(res.storage, rest.TableConvertor):
+            include = req.param("includeObject", "Metadata")
+            if include not in ("None", "Metadata", "Object"):
+                raise errors.new_bad_request(
+                    f'includeObject: Unsupported value: "{include}": supported values: '
+                    '"Metadata", "None", "Object"'
+                )
+            body_obj = res.storage.convert_to_table(ctx, obj, include)
+            body_obj["apiVersion"] = f"meta.k8s.io/{neg.version}"
+        elif neg.convert == "PartialObjectMetadata":
+            body_obj = partial(obj, neg.version)
+        elif neg.convert == "PartialObjectMetadataList":
+            body_obj = {
+                "kind": "PartialObjectMetadataList",
+                "apiVersion": f"meta.k8s.io/{neg.version}",
+                "metadata": obj.get("metadata") or {},
+                "items": [partial(i, neg.version) for i in obj.get("items", ())],
+            }
+        pretty = params.parse_bool(req.query, "pretty") or False
+        await send_bytes(
+            send,
+            status,
+            encode(body_obj, neg.format, pretty),
+            neg.content_type,
+            warning_headers(ctx.warnings),
+            head=req.method == "HEAD",
+        )
+
+    # -- verbs ----------------------------------------------------------------------------
+
+    async def get(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
+        obj = await res.storage.get(ctx, info.name, params.get_options(req.query))
+        await self.respond(req, send, ctx, 200, obj, neg, res)
+
+    async def list(
+        self, req: Request, send: Send, ctx: RequestContext, res: InstalledResource
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_LIST_CONVERSIONS)
+        opts = params.list_options(req.query, watch=False)
+        obj = await res.storage.list(ctx, opts)
+        await self.respond(req, send, ctx, 200, obj, neg, res)
+
+    async def watch(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(
+            req.headers.get("accept", ""),
+            allow_conversions=_LIST_CONVERSIONS | _OBJECT_CONVERSIONS,
+        )
+        opts = params.list_options(req.query, watch=True)
+        if info.name:
+            # GET .../pods/<name>?watch=1 watches that one object.
+            selector = f"metadata.name={info.name}"
+            if opts.field_selector is not None and not opts.field_selector.empty():
+                current = opts.field_selector.requires_exact_match("metadata.name")
+                if current is not None and current != info.name:
+                    raise errors.new_bad_request(
+                        "fieldSelector metadata.name doesn't match requested name"
+                    )
+                selector = f"{opts.field_selector},{selector}"
+            opts.field_selector = fields.parse(selector)
+        try:
+            w = await res.storage.watch(ctx, opts)
+        except errors.StatusError as err:
+            if err.code in (410, 504):
+                await serve_error_watch(err.status(), send, "application/json")
+                return
+            raise
+        to_table: Callable[[Object], Object] | None = None
+        if neg.convert == "Table" and isinstance(res.storage, rest.TableConvertor):
+            include = req.param("includeObject", "Metadata")
+            convertor = res.storage
+
+            def to_table(obj: Object) -> Object:
+                t = convertor.convert_to_table(ctx, obj, include)
+                t["apiVersion"] = f"meta.k8s.io/{neg.version}"
+                return t
+
+        await serve_watch(
+            w,
+            WatchEncoder(neg, to_table),
+            send,
+            req.receive,
+            timeout=watch_timeout(opts.timeout_seconds),
+            content_type="application/json",
+        )
+
+    async def _decode_object(
+        self, req: Request, ctx: RequestContext, res: InstalledResource, directive: str
+    ) -> Object:
+        body = await req.body()
+        obj = decode_body(body, req.headers.get("content-type", ""))
+        if not isinstance(obj, dict):
+            raise errors.new_bad_request(
+                "Object 'Kind' is missing in the request body or it is not an object"
+            )
+        self._check_type(obj, res.gvk)
+        self._validate_fields(ctx, res.gvk, obj, directive)
+        return obj
+
+    @staticmethod
+    def _check_type(obj: Object, gvk: GroupVersionKind) -> None:
+        api_version = obj.get("apiVersion")
+        if api_version and api_version != gvk.api_version:
+            raise errors.new_bad_request(
+                f"the API version in the data ({api_version}) does not match the expected API "
+                f"version ({gvk.api_version})"
+            )
+        kind = obj.get("kind")
+        if kind and kind != gvk.kind:
+            raise errors.new_bad_request(
+                f"the kind in the data ({kind}) does not match the expected kind ({gvk.kind})"
+            )
+        obj["apiVersion"] = gvk.api_version
+        obj["kind"] = gvk.kind
+
+    def _validate_fields(
+        self, ctx: RequestContext, gvk: GroupVersionKind, obj: Object, directive: str
+    ) -> None:
+        if self.field_validator is None:
+            return
+        problems = self.field_validator(gvk, obj, directive)
+        if not problems:
+            return
+        if directive == "Strict":
+            raise errors.new_bad_request("strict decoding error: " + ", ".join(problems))
+        if directive == "Warn":
+            for p in problems:
+                ctx.add_warning(p)
+
+    def _attrs(self, info: RequestInfo, res: InstalledResource, op: str, name: str) -> Attributes:
+        gvr = GroupVersionResource(info.api_group, info.api_version, res.resource)
+        return Attributes(gvr, res.subresource, info.namespace, name, op)
+
+    async def create(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
+        opts = params.create_options(req.query, ctx.user_agent)
+        obj = await self._decode_object(req, ctx, res, opts.field_validation)
+        name = metadata(obj).get("name", "")
+        await self.admission.admit(self._attrs(info, res, CREATE, name), obj)
+        out = await res.storage.create(ctx, obj, None, opts)
+        await self.respond(req, send, ctx, 201, out, neg, res)
+
+    async def update(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
+        opts = params.update_options(req.query, ctx.user_agent)
+        obj = await self._decode_object(req, ctx, res, opts.field_validation)
+        body_name = metadata(obj).get("name")
+        if body_name != info.name:
+            raise errors.new_bad_request(
+                f"the name of the object ({body_name or ''}) does not match the name on the URL "
+                f"({info.name})"
+            )
+        await self.admission.admit(self._attrs(info, res, UPDATE, info.name), obj)
+        out, created = await res.storage.update(
+            ctx, info.name, DefaultUpdatedObjectInfo(obj), None, None, False, opts
+        )
+        await self.respond(req, send, ctx, 201 if created else 200, out, neg, res)
+
+    async def patch(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
+        patch_type = media_type_of(req.headers.get("content-type", ""))
+        if patch_type not in SUPPORTED_PATCH_TYPES:
+            raise errors.new_unsupported_media_type(SUPPORTED_PATCH_TYPES)
+        opts = params.update_options(req.query, ctx.user_agent, "PatchOptions")
+        if params.parse_bool(req.query, "force"):
+            raise errors.new_invalid(
+                GroupKind("meta.k8s.io", "PatchOptions"),
+                "",
+                [fielderr.forbidden("force", "may not be specified for non-apply patch")],
+            )
+        body = await req.body()
+        patch_doc = decode_body(body, "application/json")
+        info_obj = _PatchedObjectInfo(
+            self, ctx, res, info.name, patch_type, patch_doc, opts.field_validation
+        )
+        out, created = await res.storage.update(ctx, info.name, info_obj, None, None, False, opts)
+        await self.respond(req, send, ctx, 201 if created else 200, out, neg, res)
+
+    async def delete(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
+        opts = params.delete_options(req.query, await self._delete_body(req))
+        await self.admission.admit(self._attrs(info, res, DELETE, info.name), None)
+        out, deleted = await res.storage.delete(ctx, info.name, None, opts)
+        status = 200
+        if not deleted and opts.orphan_dependents is False:
+            status = 202
+        if out.get("kind") == "Status":
+            neg = Negotiated(neg.format)
+        await self.respond(req, send, ctx, status, out, neg, res)
+
+    async def _delete_body(self, req: Request) -> Object | None:
+        body = await req.body()
+        if not body.strip():
+            return None
+        decoded = decode_body(body, req.headers.get("content-type", "") or "application/json")
+        if decoded is not None and not isinstance(decoded, dict):
+            raise errors.new_bad_request("DeleteOptions must be an object")
+        return decoded
+
+    async def delete_collection(
+        self,
+        req: Request,
+        send: Send,
+        ctx: RequestContext,
+        info: RequestInfo,
+        res: InstalledResource,
+    ) -> None:
+        neg = negotiate(req.headers.get("accept", ""), allow_conversions=_LIST_CONVERSIONS)
+        opts = params.delete_options(req.query, await self._delete_body(req))
+        list_opts = params.list_options(req.query, watch=False)
+        await self.admission.admit(self._attrs(info, res, DELETE, ""), None)
+        out = await res.storage.delete_collection(ctx, None, opts, list_opts)
+        await self.respond(req, send, ctx, 200, out, neg, res)
+
+
+def res_gr(res: InstalledResource) -> GroupResource:
+    return GroupResource(res.gvk.group, res.resource)
+
+
+def partial(obj: Object, version: str) -> Object:
+    return {
+        "kind": "PartialObjectMetadata",
+        "apiVersion": f"meta.k8s.io/{version}",
+        "metadata": obj.get("metadata") or {},
+    }
+
+
+class _PatchedObjectInfo:
+    """Applies the patch to whatever object is current, inside the storage retry loop, so a
+    patch without a resourceVersion never fails with Conflict."""
+
+    def __init__(
+        self,
+        handler: ResourceHandler,
+        ctx: RequestContext,
+        res: InstalledResource,
+        name: str,
+        patch_type: str,
+        patch: Any,
+        directive: str,
+    ) -> None:
+        self.handler = handler
+        self.ctx = ctx
+        self.res = res
+        self.name = name
+        self.patch_type = patch_type
+        self.patch = patch
+        self.directive = directive
+
+    def preconditions(self) -> tuple[str | None, str | None]:
+        return None, None
+
+    async def updated_object(self, ctx: RequestContext, old: Object | None) -> Object:
+        if old is None:
+            raise errors.new_not_found(res_gr(self.res), self.name)
+        if self.patch_type == JSON_PATCH:
+            patched = apply_json_patch(old, self.patch)
+        else:
+            if not isinstance(self.patch, dict):
+                raise errors.new_bad_request(
+                    "json: cannot unmarshal into Go value of type map[string]interface {}"
+                )
+            patched = merge_patch(copy.deepcopy(old), self.patch)
+        if not isinstance(patched, dict):
+            raise errors.new_bad_request("the patched object is not an object")
+        self.handler._check_type(patched, self.res.gvk)
+        meta = metadata(patched)
+        if meta.get("name") != self.name:
+            raise errors.new_bad_request(
+                f"the name of the object ({meta.get('name', '')}) does not match the name on "
+                f"the URL ({self.name})"
+            )
+        self.handler._validate_fields(self.ctx, self.res.gvk, patched, self.directive)
+        return patched
+
+
+__all__ = ["FieldValidator", "Receive", "ResourceHandler"]
