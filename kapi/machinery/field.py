@@ -78,7 +78,8 @@ def _go_quote(s: str) -> str:
 def format_value(value: Any) -> str:
     """Render a bad value the way upstream's `ErrorBody` does."""
     if value is None:
-        return "null"
+        # Upstream substitutes the string "null" for nil values, then quotes it.
+        return '"null"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
