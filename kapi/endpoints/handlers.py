@@ -212,12 +212,14 @@ class ResourceHandler:
             raise errors.new_bad_request(
                 "Object 'Kind' is missing in the request body or it is not an object"
             )
-        self._check_type(obj, res.gvk)
+        obj = self._check_type(obj, res.gvk)
         self._validate_fields(ctx, res.gvk, obj, directive)
         return obj
 
     @staticmethod
-    def _check_type(obj: Object, gvk: GroupVersionKind) -> None:
+    def _check_type(obj: Object, gvk: GroupVersionKind) -> Object:
+        """Check the body's apiVersion/kind against the endpoint's and return the object with
+        kind, apiVersion and metadata first, as upstream serializes typed objects."""
         api_version = obj.get("apiVersion")
         if api_version and api_version != gvk.api_version:
             raise errors.new_bad_request(
@@ -229,8 +231,12 @@ class ResourceHandler:
             raise errors.new_bad_request(
                 f"the kind in the data ({kind}) does not match the expected kind ({gvk.kind})"
             )
-        obj["apiVersion"] = gvk.api_version
-        obj["kind"] = gvk.kind
+        out: Object = {"kind": gvk.kind, "apiVersion": gvk.api_version}
+        out["metadata"] = obj.get("metadata") or {}
+        for k, v in obj.items():
+            if k not in out:
+                out[k] = v
+        return out
 
     def _validate_fields(
         self, ctx: RequestContext, gvk: GroupVersionKind, obj: Object, directive: str
@@ -410,7 +416,7 @@ class _PatchedObjectInfo:
             patched = merge_patch(copy.deepcopy(old), self.patch)
         if not isinstance(patched, dict):
             raise errors.new_bad_request("the patched object is not an object")
-        self.handler._check_type(patched, self.res.gvk)
+        patched = self.handler._check_type(patched, self.res.gvk)
         meta = metadata(patched)
         if meta.get("name") != self.name:
             raise errors.new_bad_request(
