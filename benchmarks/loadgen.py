@@ -8,6 +8,7 @@ which on a 2-core machine would measure the client. This one only frames request
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,10 +80,8 @@ class Connection:
 
     async def close(self) -> None:
         self.writer.close()
-        try:
+        with contextlib.suppress(OSError):
             await self.writer.wait_closed()
-        except OSError:
-            pass
 
 
 RequestFactory = Callable[[int], tuple[str, str, bytes]]

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import Connection, run  # noqa: E402
+from loadgen import Connection, run
 
 NS_PATH = "/api/v1/namespaces/default"
 
@@ -30,8 +30,18 @@ NS_PATH = "/api/v1/namespaces/default"
 def start_server(data_dir: Path, storage: str) -> tuple[subprocess.Popen[str], str, float]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kapi.cli", "serve", "--port", "0", "--data-dir", str(data_dir),
-         "--storage", storage],
+        [
+            sys.executable,
+            "-m",
+            "kapi.cli",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--storage",
+            storage,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -69,12 +79,18 @@ def rss_mib(pid: int) -> float:
 
 
 def pod_body(name: str) -> bytes:
-    return orjson.dumps({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "labels": {"app": "bench", "tier": "web"}},
-        "spec": {"containers": [{"name": "c", "image": "nginx:1.27",
-                                 "ports": [{"containerPort": 80}]}]},
-    })
+    return orjson.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "labels": {"app": "bench", "tier": "web"}},
+            "spec": {
+                "containers": [
+                    {"name": "c", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}
+                ]
+            },
+        }
+    )
 
 
 def cm_body(name: str) -> bytes:
@@ -86,21 +102,34 @@ async def verbs(url: str, n: int) -> None:
     print(f"{'clients':>8} {'creates/s':>10} {'gets/s':>10} {'updates/s':>10}   p99 create ms")
     for conc in (1, 8, 64):
         tag = f"c{conc}"
-        created = await run(url, conc, n, lambda i, t=tag: (
-            "POST", f"{NS_PATH}/configmaps", cm_body(f"{t}-{i}")))
-        got = await run(url, conc, n * 2, lambda i, t=tag: (
-            "GET", f"{NS_PATH}/configmaps/{t}-{i % n}", b""))
-        updated = await run(url, conc, n, lambda i, t=tag: (
-            "PUT", f"{NS_PATH}/configmaps/{t}-{i % conc}",
-            orjson.dumps({"metadata": {"name": f"{t}-{i % conc}"}, "data": {"i": str(i)}})))
+        created = await run(
+            url, conc, n, lambda i, t=tag: ("POST", f"{NS_PATH}/configmaps", cm_body(f"{t}-{i}"))
+        )
+        got = await run(
+            url, conc, n * 2, lambda i, t=tag: ("GET", f"{NS_PATH}/configmaps/{t}-{i % n}", b"")
+        )
+        updated = await run(
+            url,
+            conc,
+            n,
+            lambda i, t=tag, k=conc: (
+                "PUT",
+                f"{NS_PATH}/configmaps/{t}-{i % k}",
+                orjson.dumps({"metadata": {"name": f"{t}-{i % k}"}, "data": {"i": str(i)}}),
+            ),
+        )
         errs = created.errors + got.errors + updated.errors
-        print(f"{conc:>8} {created.rate:>10.0f} {got.rate:>10.0f} {updated.rate:>10.0f}"
-              f"   {created.percentile(0.99) * 1000:8.1f}" + (f"  errors={errs}" if errs else ""))
+        print(
+            f"{conc:>8} {created.rate:>10.0f} {got.rate:>10.0f} {updated.rate:>10.0f}"
+            f"   {created.percentile(0.99) * 1000:8.1f}" + (f"  errors={errs}" if errs else "")
+        )
 
 
 async def create_pods(url: str, start: int, count: int) -> float:
     t0 = time.perf_counter()
-    res = await run(url, 64, count, lambda i: ("POST", f"{NS_PATH}/pods", pod_body(f"p{start + i}")))
+    res = await run(
+        url, 64, count, lambda i: ("POST", f"{NS_PATH}/pods", pod_body(f"p{start + i}"))
+    )
     if res.errors:
         print(f"  ({res.errors} pod creates failed)")
     return time.perf_counter() - t0
@@ -115,8 +144,10 @@ async def list_latency(url: str) -> list[float]:
         times.append(time.perf_counter() - t0)
         assert status == 200, status
     await c.close()
-    print(f"  LIST of {len(orjson.loads(body)['items'])} pods ({len(body) / 1e6:.1f} MB): "
-          f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms")
+    print(
+        f"  LIST of {len(orjson.loads(body)['items'])} pods ({len(body) / 1e6:.1f} MB): "
+        f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms"
+    )
     return times
 
 
@@ -130,7 +161,8 @@ async def watch_latency(url: str, watchers: int = 100, events: int = 200) -> Non
         reader, writer = await asyncio.open_connection(u.hostname, u.port)
         writer.write(
             f"GET {NS_PATH}/configmaps?watch=1&resourceVersion={rv}&labelSelector=w%3Dlat "
-            f"HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            f"HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        )
         while (await reader.readline()) not in (b"\r\n", b""):
             pass
         streams.append((reader, writer))
@@ -157,8 +189,11 @@ async def watch_latency(url: str, watchers: int = 100, events: int = 200) -> Non
     for i in range(events):
         name = f"lat-{i}"
         sent[name] = time.perf_counter()
-        await rv_conn.request("POST", f"{NS_PATH}/configmaps",
-                              orjson.dumps({"metadata": {"name": name, "labels": {"w": "lat"}}}))
+        await rv_conn.request(
+            "POST",
+            f"{NS_PATH}/configmaps",
+            orjson.dumps({"metadata": {"name": name, "labels": {"w": "lat"}}}),
+        )
         await asyncio.sleep(0.005)
     await asyncio.wait_for(asyncio.gather(*consumers), 120)
     for _, w in streams:
@@ -166,8 +201,10 @@ async def watch_latency(url: str, watchers: int = 100, events: int = 200) -> Non
     await rv_conn.close()
     lat.sort()
     print(f"\n== watch delivery, {watchers} watchers x {events} events ==")
-    print(f"  p50 {lat[len(lat) // 2] * 1000:.1f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.1f} ms,"
-          f" max {lat[-1] * 1000:.1f} ms")
+    print(
+        f"  p50 {lat[len(lat) // 2] * 1000:.1f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.1f} ms,"
+        f" max {lat[-1] * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -184,8 +221,10 @@ def main() -> None:
             proc.terminate()
             proc.wait()
         print(f"storage={args.storage}")
-        print(f"start-up to ready: median {statistics.median(startups) * 1000:.0f} ms "
-              f"(runs: {', '.join(f'{s * 1000:.0f}' for s in startups)} ms)")
+        print(
+            f"start-up to ready: median {statistics.median(startups) * 1000:.0f} ms "
+            f"(runs: {', '.join(f'{s * 1000:.0f}' for s in startups)} ms)"
+        )
         proc, url, _ = start_server(Path(tmp) / "main", args.storage)
         try:
             asyncio.run(verbs(url, n))
