@@ -8,6 +8,7 @@ keeps the newest `retain` revisions (kine keeps 1000).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from kapi.storage.interface import Backend
@@ -61,7 +62,5 @@ class Compactor:
         if task is None:
             return
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
