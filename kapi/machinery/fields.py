@@ -16,7 +16,18 @@ from dataclasses import dataclass
 
 from kapi.machinery.labels import SelectorParseError
 
-__all__ = ["FieldSelector", "SelectorParseError", "Term", "escape_value", "parse"]
+__all__ = [
+    "FieldSelector",
+    "SelectorParseError",
+    "Term",
+    "TransformFunc",
+    "escape_value",
+    "parse",
+    "unescape_value",
+]
+
+# Upstream `TransformFunc`: rewrites one (field, value); may raise to reject it.
+TransformFunc = Callable[[str, str], tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +74,7 @@ class FieldSelector:
         """The field labels the selector names (checked against the supported set)."""
         return [t.field for t in self.terms]
 
-    def transform(self, fn: Callable[[str, str], tuple[str, str]]) -> FieldSelector:
+    def transform(self, fn: TransformFunc) -> FieldSelector:
         """Upstream `Transform`: rewrite every (field, value); a term rewritten to ("", "")
         is dropped. `fn` may raise to reject a term."""
         out: list[Term] = []
