@@ -278,7 +278,8 @@ class BackendStorage:
             if not has_more or not limit or len(items) >= limit:
                 break
             # A selector dropped items: fetch more (doubling, as upstream) at the same revision.
-            fetch = min(fetch * 2, _MAX_FETCH)
+            if fetch < _MAX_FETCH:
+                fetch = min(fetch * 2, _MAX_FETCH)
             start = last_key + "\x00"
             if with_rev == 0:
                 with_rev = served

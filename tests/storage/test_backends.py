@@ -1,4 +1,5 @@
-"""Runs the storage conformance suite against every backend.
+"""Runs the storage conformance suite against every backend, plus a few checks of the
+backend protocol itself (watch replay vs compaction, progress, the compactor).
 
 To cover another backend, add its name to `BACKENDS` and a branch to `open_test_backend`;
 the cases in `conformance.py` do not change.
@@ -6,19 +7,23 @@ the cases in `conformance.py` do not change.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from kapi.storage.backends import open_backend
+from kapi.storage.compactor import Compactor
 from kapi.storage.generic import BackendStorage
-from kapi.storage.interface import Backend
+from kapi.storage.interface import Backend, CompactedError, EventType, prefix_end
 from tests.storage.conformance import CASES, Harness
 
 BACKENDS = ["memory", "sqlite"]
 WATCH_QUEUE_SIZE = 1000
 BOOKMARK_INTERVAL = 0.1
+PREFIX = "/registry/pods/"
+END = prefix_end(PREFIX)
 
 
 async def open_test_backend(kind: str, tmp_path: Path) -> Backend:
@@ -32,20 +37,142 @@ async def open_test_backend(kind: str, tmp_path: Path) -> Backend:
 
 
 @pytest.fixture(params=BACKENDS)
-async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Harness]:
-    backend = await open_test_backend(request.param, tmp_path)
-    storage = BackendStorage(backend, bookmark_interval=BOOKMARK_INTERVAL)
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    b = await open_test_backend(request.param, tmp_path)
     try:
-        yield Harness(
-            storage,
-            backend.compact,
-            watch_queue_size=WATCH_QUEUE_SIZE,
-            bookmark_interval=BOOKMARK_INTERVAL,
-        )
+        yield b
     finally:
-        await backend.close()
+        await b.close()
+
+
+@pytest.fixture
+def harness(backend: Backend) -> Harness:
+    return Harness(
+        BackendStorage(backend, bookmark_interval=BOOKMARK_INTERVAL),
+        backend.compact,
+        watch_queue_size=WATCH_QUEUE_SIZE,
+        bookmark_interval=BOOKMARK_INTERVAL,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
 async def test_conformance(harness: Harness, case: Callable[[Harness], Awaitable[None]]) -> None:
     await case(harness)
+
+
+async def put(b: Backend, name: str, value: bytes = b"{}") -> int:
+    kv, _ = await b.get(PREFIX + name)
+    if kv is None:
+        ok, new = await b.create(PREFIX + name, value)
+    else:
+        ok, new = await b.update(PREFIX + name, value, expected_mod_revision=kv.mod_revision)
+    assert ok and new is not None
+    return new.mod_revision
+
+
+async def test_watch_never_skips_compacted_history(backend: Backend) -> None:
+    first = await put(backend, "a", b"1")
+    w = backend.watch(PREFIX, END, start_revision=first)  # valid when created
+    for i in range(5):
+        await put(backend, "a", str(i).encode())
+    await backend.compact(await backend.current_revision())
+    with pytest.raises(CompactedError):
+        await asyncio.wait_for(anext(aiter(w)), 5)
+    await w.cancel()
+    with pytest.raises(CompactedError):
+        w = backend.watch(PREFIX, END, start_revision=first)
+        await asyncio.wait_for(anext(aiter(w)), 5)
+
+
+async def test_watch_replays_then_streams_with_prev_kv(backend: Backend) -> None:
+    r1 = await put(backend, "a", b"1")
+    r2 = await put(backend, "a", b"2")
+    w = backend.watch(PREFIX, END, start_revision=r1)
+    it = aiter(w)
+    r3 = await put(backend, "b", b"3")
+    kv, _ = await backend.get(PREFIX + "a")
+    assert kv is not None
+    ok, gone = await backend.delete(PREFIX + "a", expected_mod_revision=kv.mod_revision)
+    assert ok and gone is not None and gone.value == b"2"
+    events = []
+    while len(events) < 4:
+        batch = await asyncio.wait_for(anext(it), 5)
+        events.extend(batch.events)
+    assert [(e.type, e.kv.key[len(PREFIX) :], e.kv.mod_revision) for e in events] == [
+        (EventType.PUT, "a", r1),
+        (EventType.PUT, "a", r2),
+        (EventType.PUT, "b", r3),
+        (EventType.DELETE, "a", gone.mod_revision),
+    ]
+    assert events[0].prev_kv is None
+    assert events[1].prev_kv is not None and events[1].prev_kv.value == b"1"
+    assert events[3].kv.value == b"" and events[3].prev_kv is not None
+    assert events[3].prev_kv.value == b"2" and events[3].prev_kv.mod_revision == r2
+    await w.cancel()
+
+
+async def test_request_progress(backend: Backend) -> None:
+    r = await put(backend, "a")
+    w = backend.watch(PREFIX, END, start_revision=r + 1)
+    it = aiter(w)
+    await backend.create("/registry/other/x", b"{}")  # outside the range
+    await w.request_progress()
+    batch = await asyncio.wait_for(anext(it), 5)
+    assert batch.progress and batch.events == []
+    assert batch.revision == await backend.current_revision() == r + 1
+    await w.cancel()
+    with pytest.raises(StopAsyncIteration):
+        await asyncio.wait_for(anext(it), 5)
+
+
+async def test_compaction_keeps_latest_versions(backend: Backend) -> None:
+    await put(backend, "a", b"a1")
+    await put(backend, "a", b"a2")
+    await put(backend, "b", b"b1")
+    kv, _ = await backend.get(PREFIX + "b")
+    assert kv is not None
+    await backend.delete(PREFIX + "b", expected_mod_revision=kv.mod_revision)
+    rc = await put(backend, "c", b"c1")
+    after = await put(backend, "c", b"c2")  # superseded after the compaction point: kept
+    await backend.compact(rc)
+    assert await backend.compact_revision() == rc
+    res = await backend.range(PREFIX, END, revision=rc)
+    assert [(kv.key[len(PREFIX) :], kv.value) for kv in res.kvs] == [("a", b"a2"), ("c", b"c1")]
+    res = await backend.range(PREFIX, END)
+    assert [(kv.key[len(PREFIX) :], kv.value) for kv in res.kvs] == [("a", b"a2"), ("c", b"c2")]
+    assert res.revision == after
+    with pytest.raises(CompactedError):
+        await backend.range(PREFIX, END, revision=rc - 1)
+
+
+async def test_compactor_compacts_to_previous_tick(backend: Backend) -> None:
+    c = Compactor(backend, interval=3600, retain=2)
+    for i in range(5):
+        await put(backend, f"k{i}")
+    seen = await backend.current_revision()
+    assert await c.tick() == 0  # the first tick only records the revision
+    assert await backend.compact_revision() == 0
+    for i in range(5):
+        await put(backend, f"k{i}", b"x")
+    assert await c.tick() == seen
+    assert await backend.compact_revision() == seen
+    # never closer than `retain` revisions to the head
+    c2 = Compactor(backend, interval=3600, retain=1000)
+    await c2.tick()
+    await put(backend, "z")
+    assert await c2.tick() == 0
+    assert await backend.compact_revision() == seen
+
+
+async def test_compactor_task_runs_and_stops(backend: Backend) -> None:
+    for i in range(3):
+        await put(backend, f"k{i}")
+    c = Compactor(backend, interval=0.01, retain=0)
+    c.start()
+    target = await backend.current_revision()
+    for _ in range(500):
+        if await backend.compact_revision() == target:
+            break
+        await asyncio.sleep(0.01)
+    await c.stop()
+    assert await backend.compact_revision() == target

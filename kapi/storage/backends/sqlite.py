@@ -502,7 +502,7 @@ class SQLiteBackend:
         revision: int,
         compact: int,
     ) -> None:
-        self._rev = revision
+        self._rev = max(self._rev, revision)
         self._compact = compact
         self._hub.publish(events, revision)  # watchers first: they must not miss an acked write
         _deliver(results)
@@ -523,6 +523,12 @@ class SQLiteBackend:
 
     # -- reads
 
+    def _observe(self, revision: int) -> None:
+        # A reader can see a commit before the loop ran that commit's callback; a revision
+        # handed to a client must never be "in the future" for the next call.
+        if revision > self._rev:
+            self._rev = revision
+
     async def current_revision(self) -> int:
         return self._rev
 
@@ -531,12 +537,14 @@ class SQLiteBackend:
 
     async def get(self, key: str, *, revision: int = 0) -> tuple[KeyValue | None, int]:
         result: tuple[KeyValue | None, int] = await self._read(_r_get, key, revision)
+        self._observe(result[1])
         return result
 
     async def range(
         self, start: str, end: str, *, revision: int = 0, limit: int = 0
     ) -> RangeResult:
         result: RangeResult = await self._read(_r_range, start, end, revision, limit)
+        self._observe(result.revision)
         return result
 
     async def count(self, start: str, end: str) -> int:
