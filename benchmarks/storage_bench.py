@@ -21,9 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kapi.storage.backends import open_backend  # noqa: E402
-from kapi.storage.generic import BackendStorage  # noqa: E402
-from kapi.storage.interface import Backend, ListOptions  # noqa: E402
+from kapi.storage.backends import open_backend
+from kapi.storage.generic import BackendStorage
+from kapi.storage.interface import Backend, ListOptions
 
 PREFIX = "/registry/configmaps/"
 

@@ -16,7 +16,7 @@ import pytest
 from kapi.storage.backends import open_backend
 from kapi.storage.compactor import Compactor
 from kapi.storage.generic import BackendStorage
-from kapi.storage.interface import Backend, CompactedError, EventType, prefix_end
+from kapi.storage.interface import Backend, CompactedError, Event, EventType, prefix_end
 from tests.storage.conformance import CASES, Harness
 
 BACKENDS = ["memory", "sqlite"]
@@ -94,7 +94,7 @@ async def test_watch_replays_then_streams_with_prev_kv(backend: Backend) -> None
     assert kv is not None
     ok, gone = await backend.delete(PREFIX + "a", expected_mod_revision=kv.mod_revision)
     assert ok and gone is not None and gone.value == b"2"
-    events = []
+    events: list[Event] = []
     while len(events) < 4:
         batch = await asyncio.wait_for(anext(it), 5)
         events.extend(batch.events)
