@@ -722,8 +722,9 @@ class _Builder:
                                       params=_WRITE_PARAMS, body=_Body(obj, ("*/*",), True),
                                       responses=ok(obj, _OK, _CREATED, _ACCEPTED))
             if "deletecollection" in verbs:
+                # Upstream's route is "deletecollection...", read as verb "delete" + rest.
                 coll.ops["delete"] = op(
-                    "deleteCollection", f"{ns}{kind}", f"delete collection of {kind}",
+                    "delete", f"Collection{ns}{kind}", f"delete collection of {kind}",
                     "deletecollection", params=_DELETECOLLECTION_PARAMS,
                     body=_Body(self.meta(DELETE_OPTIONS), ("*/*",), False),
                     responses=ok(self.meta(STATUS), _OK))
@@ -796,7 +797,7 @@ class _Builder:
             for verb, method in _CONNECT_METHODS.items():
                 if verb in verbs:
                     item.ops[method] = op(
-                        f"connect{method.capitalize()}", rest,
+                        "connect", method.capitalize() + rest,
                         f"connect {method.upper()} requests to {sub.name} of {kind}", "connect",
                         sub_gvk, params=extra, produces=("*/*",), responses=ok({"type": "string"},
                                                                                 _OK))
