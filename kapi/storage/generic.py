@@ -435,6 +435,11 @@ class StorageWatch:
     def __aiter__(self) -> AsyncIterator[WatchEvent]:
         return self._events()
 
+    async def request_progress(self) -> None:
+        """Ask for a BOOKMARK at the current revision once every earlier event was delivered
+        (only delivered with allow_watch_bookmarks; the watch cache uses this)."""
+        await self._bw.request_progress()
+
     async def stop(self) -> None:
         self._stopped = True
         if self._timer is not None:

@@ -189,6 +189,8 @@ class LocalWatch:
         if not self._replayed:
             self._progress_pending = True
             return
+        if self._queue and self._queue[-1] is None:
+            return  # one pending marker answers every request made before it is read
         self._queue.append(None)
         self._wake()
 

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS log (
 CREATE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
 CREATE TABLE IF NOT EXISTS current (key TEXT PRIMARY KEY, rev INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta (name, value) VALUES ('rev', 1), ('compact', 0);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', 1), ('rev', 1), ('compact', 0);
 """
 
 _CURRENT_ROW = (
@@ -88,11 +88,12 @@ _RANGE_AT = (
 _COUNT_AT = (
     f"SELECT count(*) FROM ({_LATEST_AT}) m JOIN log l ON l.rev = m.mrev WHERE l.deleted = 0"
 )
-_CHANGED_SINCE = "SELECT EXISTS (SELECT 1 FROM log WHERE rev > ? AND key >= ? AND key < ?)"
+# `+key` keeps the planner on the rev (primary key) range: these scan only the newer rows.
+_CHANGED_SINCE = "SELECT EXISTS (SELECT 1 FROM log WHERE rev > ? AND +key >= ? AND +key < ?)"
 _HISTORY = (
     "SELECT l.rev, l.key, l.value, l.create_rev, l.prev_rev, l.deleted, p.value, p.create_rev "
     "FROM log l LEFT JOIN log p ON p.rev = l.prev_rev "
-    "WHERE l.rev >= ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev LIMIT ?"
+    "WHERE l.rev >= ? AND l.rev <= ? AND +l.key >= ? AND +l.key < ? ORDER BY l.rev LIMIT ?"
 )
 
 # A read pinned to an older revision uses the fast `current` scan when no key of the range
@@ -178,6 +179,11 @@ class _Worker(threading.Thread):
     def setup(self, conn: sqlite3.Connection) -> None:
         pass
 
+    def post(self, fn: Callable[..., None], *args: Any) -> None:
+        # RuntimeError: the loop is closed, so nobody is waiting for this any more.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(fn, *args)
+
     def run_batch(self, conn: sqlite3.Connection, batch: list[_Pending]) -> None:
         raise NotImplementedError
 
@@ -217,7 +223,7 @@ class _Reader(_Worker):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 out.append((fut, None, e))
-        self.loop.call_soon_threadsafe(_deliver, out)
+        self.post(_deliver, out)
 
 
 class _Writer(_Worker):
@@ -259,7 +265,7 @@ class _Writer(_Worker):
             self.rev, self.compact = rev0, compact0
             events = []
             out = [(fut, None, e) for _, fut in batch]
-        self.loop.call_soon_threadsafe(self.on_commit, out, events, self.rev, self.compact)
+        self.post(self.on_commit, out, events, self.rev, self.compact)
 
     # -- operations (writer thread, inside the batch transaction)
 
