@@ -70,9 +70,38 @@ class Path:
         return f"Path({self._s!r})"
 
 
+_GO_NAMED_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+
+
 def _go_quote(s: str) -> str:
-    # Go's %q: a double-quoted string with Go escapes; JSON escaping agrees for printable text.
-    return orjson.dumps(s).decode()
+    """Go's %q (`strconv.Quote`): printable characters stay, others become \\xNN / \\uNNNN
+    escapes (JSON escaping differs for control and invisible characters)."""
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return f'"{s}"'
+    out = []
+    for c in s:
+        named = _GO_NAMED_ESCAPES.get(c)
+        if named is not None:
+            out.append(named)
+        elif c.isprintable():
+            out.append(c)
+        elif c < " " or c == "\x7f":
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) < 0x10000:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def format_value(value: Any) -> str:
