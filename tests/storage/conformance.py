@@ -578,6 +578,21 @@ async def paging_is_a_consistent_snapshot(h: Harness) -> None:
 
 
 @case
+async def paging_snapshot_with_writes_elsewhere(h: Harness) -> None:
+    s = h.storage
+    for i in range(6):
+        await s.create(key(f"p{i}"), pod(f"p{i}"))
+    first = await s.get_list(PREFIX, ListOptions(limit=4))
+    for i in range(3):
+        await s.create(f"/registry/services/default/s{i}", {"metadata": {"name": f"s{i}"}})
+    second = await s.get_list(PREFIX, ListOptions(limit=4, continue_token=first.continue_token))
+    assert names(first.items + second.items) == [f"p{i}" for i in range(6)]
+    assert second.resource_version == first.resource_version
+    assert second.continue_token == "" and second.remaining_item_count is None
+    assert first.remaining_item_count == 2
+
+
+@case
 async def paging_exact_page_fill_has_no_continue(h: Harness) -> None:
     s = h.storage
     for i in range(4):

@@ -143,6 +143,11 @@ async def test_compaction_keeps_latest_versions(backend: Backend) -> None:
     assert res.revision == after
     with pytest.raises(CompactedError):
         await backend.range(PREFIX, END, revision=rc - 1)
+    with pytest.raises(CompactedError):
+        await backend.get(PREFIX + "a", revision=rc - 1)
+    kv, served = await backend.get(PREFIX + "c", revision=rc)
+    assert kv is not None and kv.value == b"c1" and served == rc
+    assert (await backend.get(PREFIX + "b", revision=rc))[0] is None
 
 
 async def test_compactor_compacts_to_previous_tick(backend: Backend) -> None:
