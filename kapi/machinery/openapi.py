@@ -844,9 +844,11 @@ class _Builder:
                            _id_part(_group_part(group), False), API_GROUP,
                            "get information of a group")
 
-    def add_root_discovery(self) -> None:
+    def add_core_versions(self) -> None:
         self.add_discovery("/api/", "getCoreAPIVersions", "core", API_VERSIONS,
                            "get available API versions")
+
+    def add_group_list(self) -> None:
         self.add_discovery("/apis/", "getAPIVersions", "apis", API_GROUP_LIST,
                            "get available API versions")
 
@@ -872,11 +874,6 @@ class _Builder:
 
 def _gvk_ext(gvk: GroupVersionKind) -> dict[str, str]:
     return {"group": gvk.group, "kind": gvk.kind, "version": gvk.version}
-
-
-def _op_common(op: _Op) -> dict[str, Any]:
-    out: dict[str, Any] = {"description": op.description, "operationId": op.op_id}
-    return out
 
 
 def _op_extensions(op: _Op, out: dict[str, Any]) -> None:
@@ -906,7 +903,7 @@ def _op_v2(op: _Op) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if op.body is not None:
         out["consumes"] = list(op.body.content_types)
-    out.update(_op_common(op))
+    out.update(description=op.description, operationId=op.op_id)
     params: list[dict[str, Any]] = []
     if op.body is not None:
         body: dict[str, Any] = {"in": "body", "name": "body"}
@@ -958,16 +955,11 @@ def _collect(served: Sequence[ServedResource], registry: SchemaRegistry,
     for group in sorted(groups):
         if only is None or only == f"apis/{group}":
             b.add_group_discovery(group)
-    if only is None:
-        b.add_root_discovery()
-        b.add_version()
-    elif only == "api":
-        b.add_discovery("/api/", "getCoreAPIVersions", "core", API_VERSIONS,
-                        "get available API versions")
-    elif only == "apis":
-        b.add_discovery("/apis/", "getAPIVersions", "apis", API_GROUP_LIST,
-                        "get available API versions")
-    elif only == "version":
+    if only in (None, "api"):
+        b.add_core_versions()
+    if only in (None, "apis"):
+        b.add_group_list()
+    if only in (None, "version"):
         b.add_version()
     return b
 
@@ -1006,7 +998,7 @@ def _param_v3(p: _Param, required: bool) -> dict[str, Any]:
 
 def _op_v3(op: _Op) -> dict[str, Any]:
     out: dict[str, Any] = {"tags": [op.tag]}
-    out.update(_op_common(op))
+    out.update(description=op.description, operationId=op.op_id)
     if op.params:
         out["parameters"] = [_param_v3(p, False) for p in op.params]
     if op.body is not None:
