@@ -80,8 +80,6 @@ class Server:
         self.app = APIServer(
             groups,
             admission=admission,
-            field_validator=_field_validator(),
-            openapi=_openapi_handler(groups),
             server_address=f"{cfg.bind_address}:{cfg.port}",
         )
         for name in SYSTEM_NAMESPACES:
@@ -147,19 +145,3 @@ class Server:
         finally:
             announcer.cancel()
             await self.stop()
-
-
-def _field_validator() -> Any:
-    try:
-        from kapi.machinery.pruning import make_field_validator
-    except ImportError:
-        return None
-    return make_field_validator()
-
-
-def _openapi_handler(groups: dict[GroupVersion, dict[str, Any]]) -> Any:
-    try:
-        from kapi.endpoints.openapi import OpenAPIService
-    except ImportError:
-        return None
-    return OpenAPIService(groups)

@@ -18,7 +18,7 @@ import orjson
 from kapi import __version__
 from kapi.auth.admission import Chain
 from kapi.endpoints import discovery
-from kapi.endpoints.handlers import FieldValidator, ResourceHandler
+from kapi.endpoints.handlers import ResourceHandler
 from kapi.endpoints.http import (
     Receive,
     Request,
@@ -31,6 +31,7 @@ from kapi.endpoints.http import (
 )
 from kapi.endpoints.installer import APIGroupVersion, install
 from kapi.endpoints.negotiation import negotiate
+from kapi.endpoints.openapi import OpenAPIEndpoint
 from kapi.endpoints.requestinfo import parse_request_info
 from kapi.machinery import errors
 from kapi.machinery.schema import GroupVersion
@@ -41,11 +42,6 @@ log = logging.getLogger("kapi.endpoints")
 KUBE_MAJOR, KUBE_MINOR = "1", "37"
 
 HealthCheck = Callable[[], Awaitable[bool]]
-# Serves /openapi/...: (path, query, headers) -> (status, body, content type, extra headers).
-OpenAPIHandler = Callable[
-    [str, dict[str, list[str]], dict[str, str]],
-    Awaitable[tuple[int, bytes, str, list[tuple[bytes, bytes]]]],
-]
 
 
 class APIServer:
@@ -54,13 +50,11 @@ class APIServer:
         api_groups: dict[GroupVersion, dict[str, Any]],
         *,
         admission: Chain | None = None,
-        field_validator: FieldValidator | None = None,
-        openapi: OpenAPIHandler | None = None,
         health_checks: dict[str, HealthCheck] | None = None,
         server_address: str = "127.0.0.1:6443",
     ) -> None:
-        self.handler = ResourceHandler(admission or Chain([]), field_validator)
-        self.openapi = openapi
+        self.handler = ResourceHandler(admission or Chain([]))
+        self._openapi: OpenAPIEndpoint | None = None
         self.health_checks = health_checks or {}
         self.server_address = server_address
         self.ready = False
@@ -80,6 +74,7 @@ class APIServer:
         else:
             self.groups.setdefault(gv.group, []).append(agv)
         self._discovery_cache.clear()
+        self._openapi = None
 
     # -- ASGI -----------------------------------------------------------------------------
 
@@ -167,8 +162,13 @@ class APIServer:
                 if agv.group_version.version == parts[2]:
                     await self._send_json(req, send, discovery.api_resource_list(agv))
                     return
-        if parts[0] == "openapi" and self.openapi is not None:
-            status, body, ctype, headers = await self.openapi(path, req.query, req.headers)
+        if parts[0] == "openapi":
+            if self._openapi is None:
+                gvs = ([self.core] if self.core else []) + [
+                    v for vs in self.groups.values() for v in vs
+                ]
+                self._openapi = OpenAPIEndpoint(gvs)
+            status, body, ctype, headers = await self._openapi(path, req.query, req.headers)
             await send_bytes(send, status, body, ctype, headers, head=head)
             return
         if path == "/metrics":

@@ -26,6 +26,7 @@ from kapi.machinery import errors, fields
 from kapi.machinery import field as fielderr
 from kapi.machinery.meta import metadata
 from kapi.machinery.patch import apply_json_patch, merge_patch
+from kapi.machinery.pruning import prune_unknown
 from kapi.machinery.schema import GroupKind, GroupResource, GroupVersionKind, GroupVersionResource
 from kapi.registry import rest
 from kapi.registry.context import RequestContext
@@ -40,14 +41,10 @@ SUPPORTED_PATCH_TYPES = (JSON_PATCH, MERGE_PATCH)
 _OBJECT_CONVERSIONS = frozenset({"Table", "PartialObjectMetadata"})
 _LIST_CONVERSIONS = frozenset({"Table", "PartialObjectMetadataList"})
 
-# Checks (and prunes) fields unknown to the kind's schema: (gvk, obj, directive) -> warnings.
-FieldValidator = Callable[[GroupVersionKind, Object, str], list[str]]
-
 
 class ResourceHandler:
-    def __init__(self, admission: Chain, field_validator: FieldValidator | None = None) -> None:
+    def __init__(self, admission: Chain) -> None:
         self.admission = admission
-        self.field_validator = field_validator
 
     async def handle(
         self, req: Request, send: Send, info: RequestInfo, res: InstalledResource
@@ -238,19 +235,20 @@ class ResourceHandler:
                 out[k] = v
         return out
 
+    @staticmethod
     def _validate_fields(
-        self, ctx: RequestContext, gvk: GroupVersionKind, obj: Object, directive: str
+        ctx: RequestContext, gvk: GroupVersionKind, obj: Object, directive: str
     ) -> None:
-        if self.field_validator is None:
+        """fieldValidation: unknown fields are dropped (as Go's decoder drops them), and
+        reported as a 400 (Strict) or as warnings (Warn)."""
+        unknown = prune_unknown(gvk, obj)
+        if not unknown or directive == "Ignore":
             return
-        problems = self.field_validator(gvk, obj, directive)
-        if not problems:
-            return
+        problems = [f'unknown field "{p}"' for p in unknown]
         if directive == "Strict":
             raise errors.new_bad_request("strict decoding error: " + ", ".join(problems))
-        if directive == "Warn":
-            for p in problems:
-                ctx.add_warning(p)
+        for p in problems:
+            ctx.add_warning(p)
 
     def _attrs(self, info: RequestInfo, res: InstalledResource, op: str, name: str) -> Attributes:
         gvr = GroupVersionResource(info.api_group, info.api_version, res.resource)
@@ -427,4 +425,4 @@ class _PatchedObjectInfo:
         return patched
 
 
-__all__ = ["FieldValidator", "Receive", "ResourceHandler"]
+__all__ = ["Receive", "ResourceHandler"]
