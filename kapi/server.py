@@ -14,6 +14,7 @@ import uvicorn
 
 from kapi.auth.admission import Chain, NamespaceLifecycle
 from kapi.controllers.namespace import NamespaceController
+from kapi.controllers.podtermination import PodTerminationController
 from kapi.endpoints.app import APIServer
 from kapi.machinery import errors
 from kapi.machinery.options import CreateOptions, GetOptions
@@ -98,9 +99,12 @@ class Server:
         )
         compactor.start()
         self._tasks.append(compactor)
-        controller = NamespaceController(groups)
-        controller.start()
-        self._tasks.append(controller)
+        for controller in (
+            NamespaceController(groups),
+            PodTerminationController(groups[GroupVersion("", "v1")]["pods"]),
+        ):
+            controller.start()
+            self._tasks.append(controller)
         return self.app
 
     async def stop(self) -> None:
