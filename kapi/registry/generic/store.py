@@ -39,6 +39,7 @@ from kapi.registry.context import RequestContext
 from kapi.registry.generic.strategy import Strategy
 from kapi.registry.rest import UpdatedObjectInfo, ValidateObjectFunc, ValidateObjectUpdateFunc
 from kapi.storage import interface as storage
+from kapi.storage.generic import ContinueWithResourceVersionError
 from kapi.storage.interface import Storage, Watch, WatchEvent, WatchEventType
 
 Object = dict[str, Any]
@@ -667,6 +668,8 @@ def interpret_read_error(err: storage.StorageError) -> errors.StatusError:
         return errors.new_too_large_resource_version(err.requested, err.current, 1)
     if isinstance(err, storage.InvalidResourceVersionError):
         return errors.new_bad_request(f"invalid resource version: {err.value}")
+    if isinstance(err, ContinueWithResourceVersionError):
+        return errors.new_bad_request(str(err))
     if isinstance(err, storage.InvalidContinueError):
         return errors.new_bad_request(f"invalid continue token: {err.reason}")
     return errors.new_internal_error(str(err))
