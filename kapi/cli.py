@@ -100,14 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kubeconfig: {kubeconfig}", flush=True)
         print(f"  export KUBECONFIG={kubeconfig}; kubectl get ns", flush=True)
 
-    try:
-        import uvloop
-
-        runner = uvloop.run
-    except ImportError:  # pragma: no cover
-        runner = asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        runner(server.serve(on_ready))
+        try:
+            import uvloop
+        except ImportError:  # pragma: no cover
+            asyncio.run(server.serve(on_ready))
+        else:
+            uvloop.run(server.serve(on_ready))
     return 0
 
 

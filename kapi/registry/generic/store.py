@@ -38,7 +38,7 @@ from kapi.machinery.validation import (
 from kapi.registry.context import RequestContext
 from kapi.registry.generic.strategy import Strategy
 from kapi.registry.rest import UpdatedObjectInfo, ValidateObjectFunc, ValidateObjectUpdateFunc
-from kapi.storage import interface as storage
+from kapi.storage import interface as si
 from kapi.storage.generic import ContinueWithResourceVersionError
 from kapi.storage.interface import Storage, Watch, WatchEvent, WatchEventType
 
@@ -131,13 +131,13 @@ class Store:
 
     # -- error translation ----------------------------------------------------------------
 
-    def _interpret(self, err: storage.StorageError, name: str) -> NoReturn:
+    def _interpret(self, err: si.StorageError, name: str) -> NoReturn:
         qr = self.qualified_resource
-        if isinstance(err, storage.KeyNotFoundError):
+        if isinstance(err, si.KeyNotFoundError):
             raise errors.new_not_found(qr, name) from err
-        if isinstance(err, storage.KeyExistsError):
+        if isinstance(err, si.KeyExistsError):
             raise errors.new_already_exists(qr, name) from err
-        if isinstance(err, storage.ConflictError):
+        if isinstance(err, si.ConflictError):
             raise errors.new_conflict(qr, name, err.message) from err
         raise interpret_read_error(err) from err
 
@@ -147,12 +147,12 @@ class Store:
         key = self.key(ctx.namespace, name)
         try:
             obj = await self.storage.get(key, resource_version=options.resource_version)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
         assert obj is not None
         return obj
 
-    def _predicate(self, options: ListOptions) -> storage.SelectionPredicate:
+    def _predicate(self, options: ListOptions) -> si.SelectionPredicate:
         fs = options.field_selector
         if fs is not None and not fs.empty():
             supported = {"metadata.name", *self.strategy.selectable_fields}
@@ -161,7 +161,7 @@ class Store:
             for f in fs.fields():
                 if f not in supported:
                     raise errors.new_bad_request(f'field label "{f}" not supported')
-        return storage.SelectionPredicate(
+        return si.SelectionPredicate(
             label=options.label_selector, field=fs, get_attrs=self.strategy.get_attrs
         )
 
@@ -176,9 +176,9 @@ class Store:
 
     def _storage_list_options(
         self, ctx: RequestContext, options: ListOptions
-    ) -> tuple[str, storage.ListOptions]:
+    ) -> tuple[str, si.ListOptions]:
         key, recursive = self._list_target(ctx, options)
-        return key, storage.ListOptions(
+        return key, si.ListOptions(
             resource_version=options.resource_version,
             resource_version_match=options.resource_version_match,
             limit=options.limit,
@@ -193,7 +193,7 @@ class Store:
         key, opts = self._storage_list_options(ctx, options)
         try:
             result = await self.storage.get_list(key, opts)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             raise interpret_list_error(err) from err
         meta: dict[str, Any] = {"resourceVersion": result.resource_version}
         if result.continue_token:
@@ -209,7 +209,7 @@ class Store:
         key, opts = self._storage_list_options(ctx, options)
         try:
             w = await self.storage.watch(key, opts)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             raise interpret_read_error(err) from err
         return _TypedWatch(w, self.gvk)
 
@@ -261,7 +261,7 @@ class Store:
         key = self.key(ctx.namespace, name)
         try:
             return await self.storage.create(key, obj, dry_run=options.dry_run)
-        except storage.KeyExistsError as err:
+        except si.KeyExistsError as err:
             existing = await self.storage.get(key, ignore_not_found=True)
             if existing is not None and metadata(existing).get("deletionTimestamp"):
                 qr = self.qualified_resource
@@ -272,7 +272,7 @@ class Store:
                     errors.Details(name=name, group=qr.group, kind=qr.resource),
                 ) from err
             self._interpret(err, name)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
 
     @staticmethod
@@ -326,7 +326,7 @@ class Store:
         allow_create = self.strategy.allow_create_on_update or force_allow_create
         created = False
         uid, _ = obj_info.preconditions()
-        preconditions = storage.Preconditions(uid=uid) if uid else None
+        preconditions = si.Preconditions(uid=uid) if uid else None
 
         async def try_update(existing: Object | None) -> Object:
             nonlocal created
@@ -379,7 +379,7 @@ class Store:
             )
         except _EmptiedFinalizers as done:
             return await self._delete_without_finalizers(key, name, done.obj, options.dry_run)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
         return out, created
 
@@ -417,9 +417,9 @@ class Store:
         rv = metadata(obj).get("resourceVersion")
         try:
             out = await self.storage.delete(
-                key, preconditions=storage.Preconditions(resource_version=rv), dry_run=dry_run
+                key, preconditions=si.Preconditions(resource_version=rv), dry_run=dry_run
             )
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
         return out, False
 
@@ -435,7 +435,7 @@ class Store:
         key = self.key(ctx.namespace, name)
         try:
             existing = await self.storage.get(key)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
         assert existing is not None
         self._validate_delete_options(options)
@@ -450,7 +450,7 @@ class Store:
         if graceful or meta.get("finalizers"):
             return await self._mark_deleting(ctx, key, name, options, graceful), False
 
-        pre = storage.Preconditions(
+        pre = si.Preconditions(
             uid=options.preconditions.uid if options.preconditions else None,
             resource_version=options.preconditions.resource_version
             if options.preconditions
@@ -465,7 +465,7 @@ class Store:
             out = await self.storage.delete(
                 key, preconditions=pre, validate_deletion=validate, dry_run=options.dry_run
             )
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
         if self.return_deleted_object:
             return out, True
@@ -583,7 +583,7 @@ class Store:
 
         try:
             return await self.storage.guaranteed_update(key, try_update, dry_run=options.dry_run)
-        except storage.StorageError as err:
+        except si.StorageError as err:
             self._interpret(err, name)
 
     async def delete_collection(
@@ -660,17 +660,17 @@ def partial_object_metadata(obj: Object) -> Object:
     }
 
 
-def interpret_read_error(err: storage.StorageError) -> errors.StatusError:
+def interpret_read_error(err: si.StorageError) -> errors.StatusError:
     """Storage errors of reads and watches as the API reports them."""
-    if isinstance(err, storage.CompactedError):
+    if isinstance(err, si.CompactedError):
         return errors.new_too_old_resource_version(err.requested, err.compact_revision)
-    if isinstance(err, storage.FutureRevisionError):
+    if isinstance(err, si.FutureRevisionError):
         return errors.new_too_large_resource_version(err.requested, err.current, 1)
-    if isinstance(err, storage.InvalidResourceVersionError):
+    if isinstance(err, si.InvalidResourceVersionError):
         return errors.new_bad_request(f"invalid resource version: {err.value}")
     if isinstance(err, ContinueWithResourceVersionError):
         return errors.new_bad_request(str(err))
-    if isinstance(err, storage.InvalidContinueError):
+    if isinstance(err, si.InvalidContinueError):
         return errors.new_bad_request(f"invalid continue token: {err.reason}")
     return errors.new_internal_error(str(err))
 
@@ -697,10 +697,10 @@ class ExpiredContinueError(errors.StatusError):
         return out
 
 
-def interpret_list_error(err: storage.StorageError) -> errors.StatusError:
-    if isinstance(err, storage.ContinueExpiredError):
+def interpret_list_error(err: si.StorageError) -> errors.StatusError:
+    if isinstance(err, si.ContinueExpiredError):
         return ExpiredContinueError(err.continue_token)
-    if isinstance(err, storage.CompactedError):
+    if isinstance(err, si.CompactedError):
         return errors.new_resource_expired("The resourceVersion for the provided list is too old.")
     return interpret_read_error(err)
 
@@ -725,9 +725,9 @@ class _TypedWatch:
                     yield WatchEvent(ev.type, obj)
                 else:
                     yield ev
-        except storage.WatchOverflowError:
+        except si.WatchOverflowError:
             return
-        except storage.StorageError as err:
+        except si.StorageError as err:
             yield WatchEvent(WatchEventType.ERROR, interpret_read_error(err).status())
 
     async def stop(self) -> None:
