@@ -121,7 +121,7 @@ class KapiProcess:
         return res
 
     def api_client(self) -> Any:
-        from kubernetes import client, config
+        from kubernetes import config
 
         return config.new_client_from_config(config_file=str(self.kubeconfig))
 
