@@ -109,8 +109,9 @@ class KapiProcess:
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
 
-    def kubectl(self, *args: str, check: bool = True, input: str | None = None,
-                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def kubectl(
+        self, *args: str, check: bool = True, input: str | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         cache = self.data_dir / "kubectl-cache"
         cmd = [kubectl_binary(), f"--kubeconfig={self.kubeconfig}", f"--cache-dir={cache}", *args]
         res = subprocess.run(cmd, capture_output=True, text=True, input=input, timeout=timeout)

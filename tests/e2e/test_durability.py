@@ -52,7 +52,9 @@ def test_acknowledged_creates_survive_kill_9(tmp_path: Path) -> None:
                 i["metadata"]["name"]: i["metadata"]["resourceVersion"] for i in listed["items"]
             }
             for name, rv in acked.items():
-                assert stored.get(name) == rv, f"{name} acknowledged at {rv} but stored {stored.get(name)}"
+                assert stored.get(name) == rv, (
+                    f"{name} acknowledged at {rv} but stored {stored.get(name)}"
+                )
             # Consistent afterwards: new writes get newer revisions, reads agree.
             list_rv = int(listed["metadata"]["resourceVersion"])
             assert list_rv >= max(int(rv) for rv in stored.values())

@@ -109,8 +109,13 @@ def test_apply_label_annotate_patch_replace(kapi: KapiProcess) -> None:
     kapi.kubectl("annotate", "deployment", "web", "note=hello")
     kapi.kubectl("patch", "deployment", "web", "--type", "merge", "-p", '{"spec":{"replicas":3}}')
     kapi.kubectl(
-        "patch", "deployment", "web", "--type", "json",
-        "-p", '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"nginx:2"}]',
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"nginx:2"}]',
     )
     dep = json.loads(kapi.kubectl("get", "deploy", "web", "-o", "json").stdout)
     assert dep["metadata"]["labels"]["tier"] == "frontend"
@@ -131,7 +136,11 @@ def test_delete_by_name_label_and_all(kapi: KapiProcess) -> None:
     kapi.kubectl("create", "namespace", "deltest")
     for i in range(3):
         kapi.kubectl(
-            "create", "-n", "deltest", "-f", "-",
+            "create",
+            "-n",
+            "deltest",
+            "-f",
+            "-",
             input=CONFIGMAP.format(name=f"d{i}", app="gone" if i else "keep"),
         )
     out = kapi.kubectl("delete", "-n", "deltest", "configmap", "d0").stdout
@@ -148,9 +157,15 @@ def test_delete_by_name_label_and_all(kapi: KapiProcess) -> None:
 
 def test_get_watch_sees_added_modified_deleted(kapi: KapiProcess) -> None:
     cmd = [
-        kubectl_binary(), f"--kubeconfig={kapi.kubeconfig}",
+        kubectl_binary(),
+        f"--kubeconfig={kapi.kubeconfig}",
         f"--cache-dir={kapi.data_dir / 'kubectl-cache'}",
-        "get", "cm", "-w", "--output-watch-events", "-l", "watched=yes",
+        "get",
+        "cm",
+        "-w",
+        "--output-watch-events",
+        "-l",
+        "watched=yes",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -57,61 +57,162 @@ def crud_cases() -> list[tuple[str, Any]]:
     apps = client.AppsV1Api
     coord = client.CoordinationV1Api
     return [
-        ("configmap", (core, "namespaced_config_map",
-                       lambda n: client.V1ConfigMap(metadata=meta(n), data={"a": "1"}),
-                       lambda o: setattr(o, "data", {"a": "2"}), True)),
-        ("secret", (core, "namespaced_secret",
-                    lambda n: client.V1Secret(metadata=meta(n), string_data=None,
-                                              data={"k": "dmFsdWU="}),
-                    lambda o: setattr(o, "data", {"k": "b3RoZXI="}), True)),
-        ("pod", (core, "namespaced_pod", pod,
-                 lambda o: setattr(o.metadata, "labels", {"app": "changed"}), True)),
-        ("service", (core, "namespaced_service",
-                     lambda n: client.V1Service(
-                         metadata=meta(n),
-                         spec=client.V1ServiceSpec(
-                             selector={"app": "demo"},
-                             ports=[client.V1ServicePort(port=80, target_port=8080)])),
-                     lambda o: setattr(o.spec, "selector", {"app": "other"}), True)),
-        ("endpoints", (core, "namespaced_endpoints",
-                       lambda n: client.V1Endpoints(metadata=meta(n), subsets=[
-                           client.V1EndpointSubset(
-                               addresses=[client.V1EndpointAddress(ip="10.0.0.1")],
-                               ports=[client.CoreV1EndpointPort(port=80)])]),
-                       lambda o: setattr(o.metadata, "labels", {"x": "y"}), True)),
-        ("serviceaccount", (core, "namespaced_service_account",
-                            lambda n: client.V1ServiceAccount(metadata=meta(n)),
-                            lambda o: setattr(o.metadata, "labels", {"x": "y"}), True)),
-        ("event", (core, "namespaced_event",
-                   lambda n: client.CoreV1Event(
-                       metadata=meta(n),
-                       involved_object=client.V1ObjectReference(kind="Pod", name="p",
-                                                                namespace=NS),
-                       reason="Test", message="hello", type="Normal"),
-                   lambda o: setattr(o, "message", "changed"), True)),
-        ("node", (core, "node",
-                  lambda n: client.V1Node(metadata=meta(n)),
-                  lambda o: setattr(o.metadata, "labels", {"role": "x"}), False)),
-        ("namespace", (core, "namespace",
-                       lambda n: client.V1Namespace(metadata=meta(n)),
-                       lambda o: setattr(o.metadata, "labels", {"x": "y"}), False)),
-        ("deployment", (apps, "namespaced_deployment", deployment,
-                        lambda o: setattr(o.spec, "replicas", 3), True)),
-        ("replicaset", (apps, "namespaced_replica_set",
-                        lambda n: client.V1ReplicaSet(
-                            metadata=meta(n),
-                            spec=client.V1ReplicaSetSpec(
-                                replicas=1,
-                                selector=client.V1LabelSelector(match_labels={"rs": n}),
-                                template=client.V1PodTemplateSpec(
-                                    metadata=client.V1ObjectMeta(labels={"rs": n}),
-                                    spec=client.V1PodSpec(containers=[
-                                        client.V1Container(name="c", image="nginx")])))),
-                        lambda o: setattr(o.spec, "replicas", 2), True)),
-        ("lease", (coord, "namespaced_lease",
-                   lambda n: client.V1Lease(metadata=meta(n),
-                                            spec=client.V1LeaseSpec(holder_identity="me")),
-                   lambda o: setattr(o.spec, "holder_identity", "you"), True)),
+        (
+            "configmap",
+            (
+                core,
+                "namespaced_config_map",
+                lambda n: client.V1ConfigMap(metadata=meta(n), data={"a": "1"}),
+                lambda o: setattr(o, "data", {"a": "2"}),
+                True,
+            ),
+        ),
+        (
+            "secret",
+            (
+                core,
+                "namespaced_secret",
+                lambda n: client.V1Secret(
+                    metadata=meta(n), string_data=None, data={"k": "dmFsdWU="}
+                ),
+                lambda o: setattr(o, "data", {"k": "b3RoZXI="}),
+                True,
+            ),
+        ),
+        (
+            "pod",
+            (
+                core,
+                "namespaced_pod",
+                pod,
+                lambda o: setattr(o.metadata, "labels", {"app": "changed"}),
+                True,
+            ),
+        ),
+        (
+            "service",
+            (
+                core,
+                "namespaced_service",
+                lambda n: client.V1Service(
+                    metadata=meta(n),
+                    spec=client.V1ServiceSpec(
+                        selector={"app": "demo"},
+                        ports=[client.V1ServicePort(port=80, target_port=8080)],
+                    ),
+                ),
+                lambda o: setattr(o.spec, "selector", {"app": "other"}),
+                True,
+            ),
+        ),
+        (
+            "endpoints",
+            (
+                core,
+                "namespaced_endpoints",
+                lambda n: client.V1Endpoints(
+                    metadata=meta(n),
+                    subsets=[
+                        client.V1EndpointSubset(
+                            addresses=[client.V1EndpointAddress(ip="10.0.0.1")],
+                            ports=[client.CoreV1EndpointPort(port=80)],
+                        )
+                    ],
+                ),
+                lambda o: setattr(o.metadata, "labels", {"x": "y"}),
+                True,
+            ),
+        ),
+        (
+            "serviceaccount",
+            (
+                core,
+                "namespaced_service_account",
+                lambda n: client.V1ServiceAccount(metadata=meta(n)),
+                lambda o: setattr(o.metadata, "labels", {"x": "y"}),
+                True,
+            ),
+        ),
+        (
+            "event",
+            (
+                core,
+                "namespaced_event",
+                lambda n: client.CoreV1Event(
+                    metadata=meta(n),
+                    involved_object=client.V1ObjectReference(kind="Pod", name="p", namespace=NS),
+                    reason="Test",
+                    message="hello",
+                    type="Normal",
+                ),
+                lambda o: setattr(o, "message", "changed"),
+                True,
+            ),
+        ),
+        (
+            "node",
+            (
+                core,
+                "node",
+                lambda n: client.V1Node(metadata=meta(n)),
+                lambda o: setattr(o.metadata, "labels", {"role": "x"}),
+                False,
+            ),
+        ),
+        (
+            "namespace",
+            (
+                core,
+                "namespace",
+                lambda n: client.V1Namespace(metadata=meta(n)),
+                lambda o: setattr(o.metadata, "labels", {"x": "y"}),
+                False,
+            ),
+        ),
+        (
+            "deployment",
+            (
+                apps,
+                "namespaced_deployment",
+                deployment,
+                lambda o: setattr(o.spec, "replicas", 3),
+                True,
+            ),
+        ),
+        (
+            "replicaset",
+            (
+                apps,
+                "namespaced_replica_set",
+                lambda n: client.V1ReplicaSet(
+                    metadata=meta(n),
+                    spec=client.V1ReplicaSetSpec(
+                        replicas=1,
+                        selector=client.V1LabelSelector(match_labels={"rs": n}),
+                        template=client.V1PodTemplateSpec(
+                            metadata=client.V1ObjectMeta(labels={"rs": n}),
+                            spec=client.V1PodSpec(
+                                containers=[client.V1Container(name="c", image="nginx")]
+                            ),
+                        ),
+                    ),
+                ),
+                lambda o: setattr(o.spec, "replicas", 2),
+                True,
+            ),
+        ),
+        (
+            "lease",
+            (
+                coord,
+                "namespaced_lease",
+                lambda n: client.V1Lease(
+                    metadata=meta(n), spec=client.V1LeaseSpec(holder_identity="me")
+                ),
+                lambda o: setattr(o.spec, "holder_identity", "you"),
+                True,
+            ),
+        ),
     ]
 
 
@@ -194,19 +295,26 @@ def test_watch_resumes_from_resource_version(api: Any) -> None:
     core.delete_namespaced_config_map("w-1", NS)
     seen: list[tuple[str, str, str]] = []
     w = watch.Watch()
-    for ev in w.stream(core.list_namespaced_config_map, NS, resource_version=start,
-                       timeout_seconds=5):
-        seen.append((ev["type"], ev["object"].metadata.name, ev["object"].metadata.resource_version))
+    for ev in w.stream(
+        core.list_namespaced_config_map, NS, resource_version=start, timeout_seconds=5
+    ):
+        seen.append(
+            (ev["type"], ev["object"].metadata.name, ev["object"].metadata.resource_version)
+        )
         if len(seen) == 3:
             w.stop()
-    assert [(t, n) for t, n, _ in seen] == [("ADDED", "w-1"), ("MODIFIED", "w-1"),
-                                            ("DELETED", "w-1")]
+    assert [(t, n) for t, n, _ in seen] == [
+        ("ADDED", "w-1"),
+        ("MODIFIED", "w-1"),
+        ("DELETED", "w-1"),
+    ]
     rvs = [int(rv) for _, _, rv in seen]
     assert rvs == sorted(rvs) and len(set(rvs)) == 3
     # Resume from the middle: only what came after.
     resumed = []
-    for ev in w.stream(core.list_namespaced_config_map, NS, resource_version=str(rvs[0]),
-                       timeout_seconds=5):
+    for ev in w.stream(
+        core.list_namespaced_config_map, NS, resource_version=str(rvs[0]), timeout_seconds=5
+    ):
         resumed.append(ev["type"])
         if len(resumed) == 2:
             w.stop()
@@ -262,8 +370,10 @@ def test_watch_from_compacted_version_is_410(tmp_path: Path) -> None:
         time.sleep(2.0)  # two compaction ticks
         with pytest.raises(ApiException) as exc:
             for _ in watch.Watch().stream(
-                core.list_namespaced_config_map, NS,
-                resource_version=first.metadata.resource_version, timeout_seconds=5,
+                core.list_namespaced_config_map,
+                NS,
+                resource_version=first.metadata.resource_version,
+                timeout_seconds=5,
             ):
                 pass
         assert exc.value.status == 410
@@ -279,8 +389,13 @@ def test_concurrent_watchers_are_independent(api: Any) -> None:
 
     def run(i: int) -> None:
         w = watch.Watch()
-        for ev in w.stream(core.list_namespaced_config_map, NS, resource_version=rv,
-                           label_selector="multi=yes", timeout_seconds=5):
+        for ev in w.stream(
+            core.list_namespaced_config_map,
+            NS,
+            resource_version=rv,
+            label_selector="multi=yes",
+            timeout_seconds=5,
+        ):
             results[i].append(ev["object"].metadata.name)
             if len(results[i]) == 2:
                 w.stop()
