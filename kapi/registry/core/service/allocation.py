@@ -45,10 +45,15 @@ class ServiceRanges:
     def ip_offset_band(self) -> int:
         """Dynamic IPs come from above this offset first, leaving the low band for static
         requests (upstream `calculateRangeOffset`, 16..256)."""
-        return min(max(16, self.cidr.num_addresses // 16), 256)
+        size = self.cidr.num_addresses
+        if size < 16:
+            return 0
+        return min(max(16, size // 16), 256, size - 2)
 
     def port_offset_band(self) -> int:
-        return min(max(16, self.node_port_size // 32), 128)
+        if self.node_port_size < 16:
+            return 0
+        return min(max(16, self.node_port_size // 32), 128, self.node_port_size)
 
 
 @dataclass(slots=True)
