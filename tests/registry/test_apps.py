@@ -285,3 +285,10 @@ def test_table_rows() -> None:
     row = replica_set_row(rs)
     assert row[:4] == ["web-1", 3, 3, 1]
     assert row[5:] == ["c", "nginx:1.27", "app=web"]
+
+
+async def test_selector_of_the_wrong_shape(deployments: ResourceTester) -> None:
+    await deployments.expect_invalid(
+        deployment(selector={"matchLabels": {"app": 1}}),
+        "spec.selector.matchLabels[app]: Invalid value: 1: must be a string",
+    )

@@ -148,3 +148,18 @@ def test_secret_type_is_selectable() -> None:
         {"metadata": {"name": "s", "namespace": "n"}, "type": "Opaque"}
     )
     assert fields == {"metadata.name": "s", "metadata.namespace": "n", "type": "Opaque"}
+
+
+async def test_non_string_values_fail_decoding(
+    configmaps: ResourceTester, secrets: ResourceTester
+) -> None:
+    err = await configmaps.expect_error(configmaps.create(cm(data={"a": 1})), 400)
+    assert err.message == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal '
+        "number into Go struct field ConfigMap.data of type string"
+    )
+    err = await secrets.expect_error(secrets.create(secret(stringData={"x": True})), 400)
+    assert err.message == (
+        'Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal bool into '
+        "Go struct field Secret.stringData of type string"
+    )

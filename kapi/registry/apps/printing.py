@@ -28,5 +28,5 @@ def selector_cell(workload: dict[str, Any]) -> str:
     sel = mapping(workload.get("spec")).get("selector")
     try:
         return str(labels.from_label_selector_dict(sel if isinstance(sel, dict) else None))
-    except ValueError:
+    except (ValueError, TypeError, AttributeError):
         return "<invalid>"

@@ -35,7 +35,7 @@ def scale_from(parent: Object) -> Object:
     sel = spec.get("selector")
     try:
         selector = str(labels.from_label_selector_dict(sel if isinstance(sel, dict) else None))
-    except ValueError as err:
+    except (ValueError, TypeError, AttributeError) as err:
         raise errors.new_bad_request(str(err)) from err
     scale_meta = {
         k: meta[k]

@@ -10,6 +10,7 @@ from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
 from kapi.registry.core.pod.validation import PodValidationOptions, validate_pod_template_spec
 from kapi.registry.core.shape import integer, items, mapping, mappings, text
+from kapi.registry.core.validation import selector_shape_errors
 
 Object = dict[str, Any]
 
@@ -66,6 +67,9 @@ def validate_selector(spec: Object, path: Path) -> tuple[ErrorList, labels.Label
     if not isinstance(sel, dict):
         errs.append(fe.required(path))
     else:
+        shape_errs = selector_shape_errors(sel, path)
+        if shape_errs:
+            return [*errs, *shape_errs], None
         errs += mv.validate_label_selector(sel, path)
         if not mapping(sel.get("matchLabels")) and not items(sel.get("matchExpressions")):
             errs.append(
@@ -86,7 +90,11 @@ def validate_pod_template_for_replica_set(
     if not isinstance(template, dict):
         return [fe.required(path)]
     errs: ErrorList = []
-    template_labels = mapping(mapping(template.get("metadata")).get("labels"))
+    template_labels = {
+        k: v
+        for k, v in mapping(mapping(template.get("metadata")).get("labels")).items()
+        if isinstance(v, str)
+    }
     if not selector.empty() and not selector.matches(template_labels):
         labels_value = template_labels if template_labels else None
         errs.append(

@@ -101,6 +101,49 @@ def validate_immutable(new: Any, old: Any, path: Path | str) -> ErrorList:
     return mv.validate_immutable_field(new, old, Path(str(path)))
 
 
+def string_map_errors(value: Any, path: Path) -> ErrorList:
+    """Entries of a map[string]string that are not strings (upstream fails to decode them)."""
+    return [
+        fe.invalid(path.key(k), v, "must be a string")
+        for k, v in mapping(value).items()
+        if not isinstance(v, str)
+    ]
+
+
+def validate_labels(value: Any, path: Path) -> ErrorList:
+    """A label map (node selectors, service selectors, template labels)."""
+    return string_map_errors(value, path) or mv.validate_labels(mapping(value), path)
+
+
+def selector_shape_errors(sel: Any, path: Path) -> ErrorList:
+    """A metav1.LabelSelector whose fields have the wrong JSON types."""
+    if not isinstance(sel, dict):
+        return []
+    match_labels = sel.get("matchLabels")
+    if match_labels is not None and not isinstance(match_labels, dict):
+        return [fe.invalid(path.child("matchLabels"), match_labels, "must be an object")]
+    errs = string_map_errors(match_labels, path.child("matchLabels"))
+    exprs = sel.get("matchExpressions")
+    if exprs is not None and not isinstance(exprs, list):
+        return [*errs, fe.invalid(path.child("matchExpressions"), exprs, "must be a list")]
+    for i, expr in enumerate(items(exprs)):
+        p = path.child("matchExpressions").index(i)
+        if not isinstance(expr, dict):
+            errs.append(fe.invalid(p, expr, "must be an object"))
+            continue
+        for key in ("key", "operator"):
+            if not isinstance(expr.get(key, ""), str):
+                errs.append(fe.invalid(p.child(key), expr[key], "must be a string"))
+        values = expr.get("values")
+        if values is not None and not (
+            isinstance(values, list) and all(isinstance(v, str) for v in values)
+        ):
+            errs.append(fe.invalid(p.child("values"), values, "must be a list of strings"))
+    return errs
+
+
 def validate_label_selector(sel: Any, path: Path) -> ErrorList:
-    """meta/v1 `ValidateLabelSelector` (a selector of the wrong shape is left to others)."""
-    return mv.validate_label_selector(sel if isinstance(sel, dict) else None, path)
+    """meta/v1 `ValidateLabelSelector`."""
+    return selector_shape_errors(sel, path) or mv.validate_label_selector(
+        sel if isinstance(sel, dict) else None, path
+    )

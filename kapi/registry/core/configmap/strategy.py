@@ -6,6 +6,7 @@ import base64
 import binascii
 from typing import Any
 
+from kapi.machinery import errors
 from kapi.machinery import field as fe
 from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
@@ -22,6 +23,29 @@ Object = dict[str, Any]
 # Upstream `core.MaxSecretSize`, shared by configmaps and secrets.
 MAX_SIZE = 1 * 1024 * 1024
 IMMUTABLE_MESSAGE = "field is immutable when `immutable` is set"
+
+
+def go_json_type(value: Any) -> str:
+    """The JSON type name Go's decoder puts in "cannot unmarshal X into ..." errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "string"
+
+
+def require_string_values(obj: Object, key: str, kind: str) -> None:
+    """A map[string]string field holding other values fails decoding upstream: 400."""
+    for value in mapping(obj.get(key)).values():
+        if value is not None and not isinstance(value, str):
+            raise errors.new_bad_request(
+                f'{kind} in version "v1" cannot be handled as a {kind}: json: cannot unmarshal '
+                f"{go_json_type(value)} into Go struct field {kind}.{key} of type string"
+            )
 
 
 def decoded_len(value: Any) -> int:
@@ -71,8 +95,14 @@ class ConfigMapStrategy(Strategy):
     allow_create_on_update = False
     allow_unconditional_update = True
 
+    def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
+        require_string_values(obj, "data", "ConfigMap")
+
     def validate(self, ctx: RequestContext, obj: Object) -> ErrorList:
         return validate_configmap(obj)
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        require_string_values(obj, "data", "ConfigMap")
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> ErrorList:
         errs = validate_core_object_meta_update(obj.get("metadata"), old.get("metadata"))

@@ -31,6 +31,7 @@ from kapi.registry.core.validation import (
     validate_dns1123_subdomain,
     validate_immutable,
     validate_label_selector,
+    validate_labels,
     validate_name_ref,
     validate_qualified_name,
 )
@@ -296,7 +297,7 @@ def validate_pod_spec(spec: Any, path: Path, opts: PodValidationOptions) -> Erro
         errs.append(fe.required(path.child("dnsPolicy")))
     elif dns not in DNS_POLICIES:
         errs.append(fe.not_supported(path.child("dnsPolicy"), dns, DNS_POLICIES))
-    errs += mv.validate_labels(mapping(s.get("nodeSelector")), path.child("nodeSelector"))
+    errs += validate_labels(s.get("nodeSelector"), path.child("nodeSelector"))
     errs += _validate_pod_security_context(s, path.child("securityContext"))
     for i, ref in enumerate(items(s.get("imagePullSecrets"))):
         if not isinstance(ref, dict) or set(ref) - {"name"}:
@@ -424,7 +425,7 @@ def validate_pod_template_spec(template: Any, path: Path, opts: PodValidationOpt
     t = mapping(template)
     meta = mapping(t.get("metadata"))
     meta_path = path.child("metadata")
-    errs = mv.validate_labels(mapping(meta.get("labels")), meta_path.child("labels"))
+    errs = validate_labels(meta.get("labels"), meta_path.child("labels"))
     errs += mv.validate_annotations(
         mapping(meta.get("annotations")), meta_path.child("annotations")
     )

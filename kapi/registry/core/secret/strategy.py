@@ -15,7 +15,11 @@ from kapi.machinery import field as fe
 from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
 from kapi.registry.context import RequestContext
-from kapi.registry.core.configmap.strategy import MAX_SIZE, validate_immutable_data
+from kapi.registry.core.configmap.strategy import (
+    MAX_SIZE,
+    require_string_values,
+    validate_immutable_data,
+)
 from kapi.registry.core.shape import child, mapping, text
 from kapi.registry.core.validation import (
     validate_core_object_meta,
@@ -51,8 +55,8 @@ def _decode(value: Any) -> bytes:
 def normalize_secret(secret: Object) -> None:
     """v1 decoding: `stringData` entries overwrite `data` (base64-encoded) and are not
     stored; `type` defaults to Opaque."""
-    data = secret.get("data")
-    for value in mapping(data).values():
+    require_string_values(secret, "stringData", "Secret")
+    for value in mapping(secret.get("data")).values():
         _decode(value)
     string_data = secret.pop("stringData", None)
     if isinstance(string_data, dict) and string_data:

@@ -332,19 +332,20 @@ class Allocator:
             kept = {n for p in mappings(old.get("ports")) if (n := integer(p.get("nodePort")))}
         allocate = _should_allocate_node_ports(spec)
         ports = mappings(spec.get("ports"))
-        by_port: dict[Any, int] = {}
+        by_port: dict[int | None, int] = {}
         for i, port in enumerate(ports):
             path = Path("spec", "ports").index(i).child("nodePort")
             node_port = integer(port.get("nodePort")) or 0
             if not node_port and not allocate:
                 continue
-            shared = by_port.get(port.get("port"))
+            number = integer(port.get("port"))
+            shared = by_port.get(number)
             if shared is None:
                 requested = next(
                     (
                         integer(p.get("nodePort"))
                         for p in ports[i:]
-                        if p.get("port") == port.get("port") and integer(p.get("nodePort"))
+                        if integer(p.get("port")) == number and integer(p.get("nodePort"))
                     ),
                     None,
                 )
@@ -355,7 +356,7 @@ class Allocator:
                     requested = self.next_node_port(in_use)
                     in_use.node_ports.add(requested)
                     port["nodePort"] = requested
-                by_port[port.get("port")] = requested
+                by_port[number] = requested
             elif node_port != shared:
                 if not node_port:
                     port["nodePort"] = shared

@@ -16,6 +16,7 @@ from kapi.registry.core.validation import (
     validate_core_object_meta_update,
     validate_dns1123_label,
     validate_dns1123_subdomain,
+    validate_labels,
     validate_port_num_or_name,
     validate_qualified_name,
 )
@@ -265,7 +266,7 @@ def validate_service(svc: Object) -> ErrorList:
             port, len(ports) > 1, names, spec_path.child("ports").index(i)
         )
     if isinstance(spec.get("selector"), dict):
-        errs += mv.validate_labels(spec["selector"], spec_path.child("selector"))
+        errs += validate_labels(spec["selector"], spec_path.child("selector"))
     affinity = spec.get("sessionAffinity")
     if not affinity:
         errs.append(fe.required(spec_path.child("sessionAffinity")))
@@ -296,20 +297,20 @@ def validate_service(svc: Object) -> ErrorList:
                         "may not be used when `type` is 'ClusterIP'",
                     )
                 )
-    node_ports: set[tuple[str, Any]] = set()
+    node_ports: set[tuple[str, int | None]] = set()
     for i, port in enumerate(ports):
         node_port = port.get("nodePort")
         if not node_port:
             continue
-        np_key = (text(port.get("protocol")), node_port)
+        np_key = (text(port.get("protocol")), integer(node_port))
         if np_key in node_ports:
             errs.append(
                 fe.duplicate(spec_path.child("ports").index(i).child("nodePort"), node_port)
             )
         node_ports.add(np_key)
-    seen_ports: set[tuple[str, Any]] = set()
+    seen_ports: set[tuple[str, int | None]] = set()
     for i, port in enumerate(ports):
-        port_key = (text(port.get("protocol")), port.get("port"))
+        port_key = (text(port.get("protocol")), integer(port.get("port")))
         if port_key in seen_ports:
             errs.append(
                 fe.duplicate(
