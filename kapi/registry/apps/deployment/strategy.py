@@ -19,6 +19,9 @@ from kapi.registry.apps.validation import (
 from kapi.registry.context import RequestContext
 from kapi.registry.core.pod.defaults import set_pod_spec_defaults
 from kapi.registry.core.shape import child, integer, keep_old, mapping
+from kapi.registry.core.validation import (
+    validate_core_object_meta,
+)
 from kapi.registry.generic.strategy import Strategy
 
 Object = dict[str, Any]
@@ -61,9 +64,17 @@ def _int_or_percent_value(v: Any) -> int:
     return integer(v) or 0
 
 
+def go_int_or_string(v: Any) -> mv.GoText:
+    """An intstr.IntOrString as upstream's field errors print it (%#v)."""
+    if isinstance(v, str):
+        quoted = '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return mv.GoText(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{quoted}}}")
+    return mv.GoText(f'intstr.IntOrString{{Type:0, IntVal:{integer(v) or 0}, StrVal:""}}')
+
+
 def _validate_positive_int_or_percent(v: Any, path: Path) -> ErrorList:
     if isinstance(v, str):
-        return [fe.invalid(path, v, m) for m in mv.is_valid_percent(v)]
+        return [fe.invalid(path, go_int_or_string(v), m) for m in mv.is_valid_percent(v)]
     n = integer(v)
     if n is not None:
         return mv.validate_nonnegative_field(n, path)
@@ -95,11 +106,19 @@ def _validate_strategy(strategy: Any, path: Path) -> ErrorList:
     errs += _validate_positive_int_or_percent(surge, p.child("maxSurge"))
     if _int_or_percent_value(unavailable) == 0 and _int_or_percent_value(surge) == 0:
         errs.append(
-            fe.invalid(p.child("maxUnavailable"), unavailable, "may not be 0 when `maxSurge` is 0")
+            fe.invalid(
+                p.child("maxUnavailable"),
+                go_int_or_string(unavailable),
+                "may not be 0 when `maxSurge` is 0",
+            )
         )
     if isinstance(unavailable, str) and _int_or_percent_value(unavailable) > 100:
         errs.append(
-            fe.invalid(p.child("maxUnavailable"), unavailable, "must not be greater than 100%")
+            fe.invalid(
+                p.child("maxUnavailable"),
+                go_int_or_string(unavailable),
+                "must not be greater than 100%",
+            )
         )
     return errs
 
@@ -133,7 +152,7 @@ def validate_deployment_spec(spec: Object, path: Path) -> ErrorList:
 
 
 def validate_deployment(d: Object) -> ErrorList:
-    errs = mv.validate_object_meta(mapping(d.get("metadata")), True, mv.name_is_dns_subdomain)
+    errs = validate_core_object_meta(d.get("metadata"), True, mv.name_is_dns_subdomain)
     return errs + validate_deployment_spec(mapping(d.get("spec")), Path("spec"))
 
 

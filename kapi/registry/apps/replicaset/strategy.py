@@ -18,6 +18,10 @@ from kapi.registry.apps.validation import (
 from kapi.registry.context import RequestContext
 from kapi.registry.core.pod.defaults import set_pod_spec_defaults
 from kapi.registry.core.shape import child, integer, keep_old, mapping, text
+from kapi.registry.core.validation import (
+    validate_core_object_meta,
+    validate_core_object_meta_update,
+)
 from kapi.registry.generic.strategy import Strategy
 
 Object = dict[str, Any]
@@ -51,7 +55,7 @@ def validate_replica_set_spec(spec: Object, path: Path) -> ErrorList:
 
 
 def validate_replica_set(rs: Object) -> ErrorList:
-    errs = mv.validate_object_meta(mapping(rs.get("metadata")), True, mv.name_is_dns_subdomain)
+    errs = validate_core_object_meta(rs.get("metadata"), True, mv.name_is_dns_subdomain)
     return errs + validate_replica_set_spec(mapping(rs.get("spec")), Path("spec"))
 
 
@@ -77,9 +81,7 @@ class ReplicaSetStrategy(Strategy):
             meta["generation"] = (integer(mapping(old.get("metadata")).get("generation")) or 0) + 1
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> ErrorList:
-        errs = mv.validate_object_meta_update(
-            mapping(obj.get("metadata")), mapping(old.get("metadata"))
-        )
+        errs = validate_core_object_meta_update(obj.get("metadata"), old.get("metadata"))
         errs += validate_replica_set_spec(mapping(obj.get("spec")), Path("spec"))
         return errs + validate_selector_immutable(obj, old, Path("spec", "selector"))
 
@@ -99,8 +101,6 @@ class ReplicaSetStatusStrategy(ReplicaSetStrategy):
         keep_old(metadata(obj), mapping(old.get("metadata")), "labels")
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> ErrorList:
-        errs = mv.validate_object_meta_update(
-            mapping(obj.get("metadata")), mapping(old.get("metadata"))
-        )
+        errs = validate_core_object_meta_update(obj.get("metadata"), old.get("metadata"))
         status = mapping(obj.get("status"))
         return errs + validate_replica_counts(status, Path("status"), REPLICA_SET_STATUS_COUNTERS)
