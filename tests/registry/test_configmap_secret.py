@@ -163,3 +163,19 @@ async def test_non_string_values_fail_decoding(
         'Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal bool into '
         "Go struct field Secret.stringData of type string"
     )
+
+
+async def test_byte_fields_are_read_like_go_and_written_canonically(
+    configmaps: ResourceTester, secrets: ResourceTester
+) -> None:
+    wrapped = b64("x" * 60)
+    wrapped = wrapped[:40] + "\n" + wrapped[40:] + "\n"
+    out = await secrets.create(secret(data={"cert": wrapped}))
+    assert out["data"]["cert"] == b64("x" * 60)
+    out = await configmaps.create(cm(binaryData={"blob": wrapped}))
+    assert out["binaryData"]["blob"] == b64("x" * 60)
+    err = await configmaps.expect_error(configmaps.create(cm("c2", binaryData={"b": "a*b"})), 400)
+    assert err.message == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: illegal base64 data at '
+        "input byte 1"
+    )

@@ -11,6 +11,7 @@ from kapi.machinery import field as fe
 from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
 from kapi.registry.context import RequestContext
+from kapi.registry.core.byte_fields import canonicalize_bytes_map
 from kapi.registry.core.shape import mapping
 from kapi.registry.core.validation import (
     validate_core_object_meta,
@@ -97,12 +98,14 @@ class ConfigMapStrategy(Strategy):
 
     def prepare_for_create(self, ctx: RequestContext, obj: Object) -> None:
         require_string_values(obj, "data", "ConfigMap")
+        canonicalize_bytes_map(obj, "binaryData", "ConfigMap")
 
     def validate(self, ctx: RequestContext, obj: Object) -> ErrorList:
         return validate_configmap(obj)
 
     def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
         require_string_values(obj, "data", "ConfigMap")
+        canonicalize_bytes_map(obj, "binaryData", "ConfigMap")
 
     def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> ErrorList:
         errs = validate_core_object_meta_update(obj.get("metadata"), old.get("metadata"))

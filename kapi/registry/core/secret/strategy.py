@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 
-from kapi.machinery import errors
 from kapi.machinery import field as fe
 from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
 from kapi.registry.context import RequestContext
+from kapi.registry.core.byte_fields import canonicalize_bytes_map
 from kapi.registry.core.configmap.strategy import (
     MAX_SIZE,
     require_string_values,
@@ -33,31 +33,11 @@ Object = dict[str, Any]
 SERVICE_ACCOUNT_NAME_KEY = "kubernetes.io/service-account.name"
 
 
-def _decode(value: Any) -> bytes:
-    """A data value as the bytes it encodes; 400 as upstream's decoder answers when it is not
-    base64."""
-    if not isinstance(value, str):
-        raise errors.new_bad_request(
-            'Secret in version "v1" cannot be handled as a Secret: illegal base64 data'
-        )
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as err:
-        bad = next(
-            (i for i, ch in enumerate(value) if not (ch.isalnum() or ch in "+/=")), len(value)
-        )
-        raise errors.new_bad_request(
-            'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at '
-            f"input byte {bad}"
-        ) from err
-
-
 def normalize_secret(secret: Object) -> None:
     """v1 decoding: `stringData` entries overwrite `data` (base64-encoded) and are not
     stored; `type` defaults to Opaque."""
     require_string_values(secret, "stringData", "Secret")
-    for value in mapping(secret.get("data")).values():
-        _decode(value)
+    canonicalize_bytes_map(secret, "data", "Secret")
     string_data = secret.pop("stringData", None)
     if isinstance(string_data, dict) and string_data:
         merged = child(secret, "data")
