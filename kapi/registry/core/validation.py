@@ -13,7 +13,6 @@ from kapi.registry.core.shape import items, mapping, text
 
 NameFunc = Callable[[str, bool], list[str]]
 
-FIELD_IMMUTABLE = "field is immutable"
 IS_NEGATIVE = "must be greater than or equal to 0"
 IS_NOT_POSITIVE = "must be greater than zero"
 # Upstream `helper.IsStandardFinalizerName`.
