@@ -55,9 +55,7 @@ class Lister(Protocol):
 
 @runtime_checkable
 class TableConvertor(Protocol):
-    def convert_to_table(
-        self, ctx: RequestContext, obj: Object, include_object: str
-    ) -> Object: ...
+    def convert_to_table(self, ctx: RequestContext, obj: Object, include_object: str) -> Object: ...
 
 
 @runtime_checkable
