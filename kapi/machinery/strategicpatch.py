@@ -12,9 +12,11 @@ the live object and a walk of the patch.
 Semantics, as upstream:
 - maps merge recursively; `null` deletes a key; a key missing from the live object (or of a
   different JSON type there) takes the patch value, with nulls and `$patch` maps removed;
-- lists with strategy `merge` and a merge key merge element by element (new keys appended),
-  `merge` lists of scalars are a union, other lists are replaced whole, and the order is
-  upstream's: patch order for patch items, live order for server-only items, interleaved;
+- lists with strategy `merge` and a merge key merge element by element (a patch element
+  updates the live element with its key, or is added), `merge` lists of scalars are a union,
+  other lists are replaced whole. The order is upstream's: patch items in patch order and
+  live-only items in live order, interleaved by their live positions (so patch items the live
+  list lacks land first), or the `$setElementOrder` order when one is sent;
 - directives: `$patch: replace|delete|merge`, `$retainKeys`, `$deleteFromPrimitiveList/<f>`,
   `$setElementOrder/<f>`. The `retainKeys` strategy only tells clients to send `$retainKeys`;
   applying never needs it;

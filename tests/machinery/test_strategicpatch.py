@@ -590,6 +590,19 @@ RAW: list[Case] = [
                    " mergingList: [{name: 1, nonMergingList: [{name: 1, value: 1}]}]}",
          result="{mergingList: [{name: 1, other: a, nonMergingList: [{name: 1, value: 1}]},"
                 " {name: 2, other: b}]}"),
+    *smp(desc="replace non merging list nested in merging list with deletion conflict",
+         original="{mergingList: [{name: 1, nonMergingList: [{name: 1}, {name: 2, value: 2}]},"
+                  " {name: 2}]}",
+         two_way="{$setElementOrder/mergingList: [{name: 1}, {name: 2}],"
+                 " mergingList: [{name: 1, nonMergingList: [{name: 1, value: 1}]}]}",
+         modified="{mergingList: [{name: 1, nonMergingList: [{name: 1, value: 1}]},"
+                  " {name: 2}]}",
+         current="{mergingList: [{name: 1, other: a, nonMergingList: [{name: 2, value: 2}]},"
+                 " {name: 2, other: b}]}",
+         three_way="{$setElementOrder/mergingList: [{name: 1}, {name: 2}],"
+                   " mergingList: [{name: 1, nonMergingList: [{name: 1, value: 1}]}]}",
+         result="{mergingList: [{name: 1, other: a, nonMergingList: [{name: 1, value: 1}]},"
+                " {name: 2, other: b}]}"),
     *smp(desc="add field to map in merging list nested in merging list",
          original="{mergingList: [{name: 1, mergingList: [{name: 1}, {name: 2, value: 2}]},"
                   " {name: 2}]}",
@@ -666,6 +679,21 @@ RAW: list[Case] = [
                    " name: 1, mergeItemPtr: [{name: 1, value: 1}]}]}",
          result="{mergeItemPtr: [{name: 1, other: a, mergeItemPtr: [{name: 1, value: 1,"
                 " other: a}, {name: 2, value: 2, other: b}]}, {name: 2, other: b}]}"),
+    *smp(desc="add field to map in merging list by pointer with conflict",
+         original="{mergeItemPtr: [{name: 1, mergeItemPtr: [{name: 1}, {name: 2, value: 2}]},"
+                  " {name: 2}]}",
+         two_way="{$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}],"
+                 " mergeItemPtr: [{$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}],"
+                 " name: 1, mergeItemPtr: [{name: 1, value: 1}]}]}",
+         modified="{mergeItemPtr: [{name: 1, mergeItemPtr: [{name: 1, value: 1},"
+                  " {name: 2, value: 2}]}, {name: 2}]}",
+         current="{mergeItemPtr: [{name: 1, other: a, mergeItemPtr: [{name: 1, value: a},"
+                 " {name: 2, value: 2, other: b}]}, {name: 2, other: b}]}",
+         three_way="{$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}],"
+                   " mergeItemPtr: [{$setElementOrder/mergeItemPtr: [{name: 1}, {name: 2}],"
+                   " name: 1, mergeItemPtr: [{name: 1, value: 1}]}]}",
+         result="{mergeItemPtr: [{name: 1, other: a, mergeItemPtr: [{name: 1, value: 1},"
+                " {name: 2, value: 2, other: b}]}, {name: 2, other: b}]}"),
     *smp(desc="merge lists of scalars", original="{mergingIntList: [1, 2]}",
          two_way="{$setElementOrder/mergingIntList: [1, 2, 3], mergingIntList: [3]}",
          modified="{mergingIntList: [1, 2, 3]}", current="{mergingIntList: [1, 2, 4]}",
@@ -979,9 +1007,28 @@ RAW: list[Case] = [
                    " nonMergingList: [{name: a}, {name: b}]}}",
          result="{retainKeysMap: {name: foo, value: bar,"
                 " nonMergingList: [{name: a}, {name: b}]}}"),
+    *smp(desc="retainKeys map nested non-merging list with no change",
+         original="{retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}",
+         current="{retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}",
+         modified="{retainKeysMap: {name: foo, value: bar,"
+                  " nonMergingList: [{name: a}, {name: b}]}}",
+         two_way="{retainKeysMap: {$retainKeys: [name, nonMergingList, value], value: bar}}",
+         three_way="{retainKeysMap: {$retainKeys: [name, nonMergingList, value], value: bar}}",
+         result="{retainKeysMap: {name: foo, value: bar,"
+                " nonMergingList: [{name: a}, {name: b}]}}"),
     *smp(desc="retainKeys map deletes nested non-merging list",
          original="{retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}",
          current="{retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}",
+         modified="{retainKeysMap: {name: foo, value: bar}}",
+         two_way="{retainKeysMap: {$retainKeys: [name, value], value: bar,"
+                 " nonMergingList: null}}",
+         three_way="{retainKeysMap: {$retainKeys: [name, value], value: bar,"
+                   " nonMergingList: null}}",
+         result="{retainKeysMap: {name: foo, value: bar}}"),
+    *smp(desc="retainKeys map delete nested non-merging list with conflict",
+         original="{retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}",
+         current="{retainKeysMap: {name: foo,"
+                 " nonMergingList: [{name: a}, {name: b}, {name: c}]}}",
          modified="{retainKeysMap: {name: foo, value: bar}}",
          two_way="{retainKeysMap: {$retainKeys: [name, value], value: bar,"
                  " nonMergingList: null}}",
@@ -1107,6 +1154,39 @@ RAW: list[Case] = [
                    " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
                    " value: modified}]}",
          result="{retainKeysMergingList: [{name: bar}, {name: foo, value: modified}]}"),
+    *smp(desc="retainKeys list of maps changes a field and clear a field",
+         original="{retainKeysMergingList: [{name: bar}, {name: foo, value: old}]}",
+         current="{retainKeysMergingList: [{name: bar}, {name: foo, value: old, other: x}]}",
+         modified="{retainKeysMergingList: [{name: bar}, {name: foo, value: new}]}",
+         two_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                 " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
+                 " value: new}]}",
+         three_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                   " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
+                   " value: new}]}",
+         result="{retainKeysMergingList: [{name: bar}, {name: foo, value: new}]}"),
+    *smp(desc="retainKeys list of maps changes a field and clear a field with conflict",
+         original="{retainKeysMergingList: [{name: bar}, {name: foo, value: old}]}",
+         current="{retainKeysMergingList: [{name: bar}, {name: foo, value: modified,"
+                 " other: x}]}",
+         modified="{retainKeysMergingList: [{name: bar}, {name: foo, value: new}]}",
+         two_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                 " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
+                 " value: new}]}",
+         three_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                   " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
+                   " value: new}]}",
+         result="{retainKeysMergingList: [{name: bar}, {name: foo, value: new}]}"),
+    *smp(desc="retainKeys list of maps adds a field",
+         original="{retainKeysMergingList: [{name: bar}, {name: foo}]}",
+         current="{retainKeysMergingList: [{name: bar}, {name: foo}]}",
+         modified="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}",
+         two_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                 " retainKeysMergingList: [{$retainKeys: [name, value], name: foo, value: a}]}",
+         three_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                   " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
+                   " value: a}]}",
+         result="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}"),
     *smp(desc="retainKeys list of maps adds a field and clear a field",
          original="{retainKeysMergingList: [{name: bar}, {name: foo}]}",
          current="{retainKeysMergingList: [{name: bar}, {name: foo, other: x}]}",
@@ -1117,6 +1197,16 @@ RAW: list[Case] = [
                    " retainKeysMergingList: [{$retainKeys: [name, value], name: foo,"
                    " value: a}]}",
          result="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}"),
+    *smp(desc="retainKeys list of maps deletes a field",
+         original="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}",
+         current="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}",
+         modified="{retainKeysMergingList: [{name: bar}, {name: foo}]}",
+         two_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                 " retainKeysMergingList: [{$retainKeys: [name], name: foo, value: null}]}",
+         three_way="{$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}],"
+                   " retainKeysMergingList: [{$retainKeys: [name], name: foo,"
+                   " value: null}]}",
+         result="{retainKeysMergingList: [{name: bar}, {name: foo}]}"),
     *smp(desc="retainKeys list of maps deletes a field and clear a field",
          original="{retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}",
          current="{retainKeysMergingList: [{name: bar}, {name: foo, value: a, other: x}]}",
