@@ -147,6 +147,7 @@ class ResourceHandler:
     ) -> None:
         neg = negotiate(req.headers.get("accept", ""), allow_conversions=_LIST_CONVERSIONS)
         opts = params.list_options(req.query, watch=False)
+        opts.raw_items = neg.format == "json" and not neg.convert
         obj = await res.storage.list(ctx, opts)
         await self.respond(req, send, ctx, 200, obj, neg, res)
 

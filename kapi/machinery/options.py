@@ -28,6 +28,9 @@ class ListOptions:
     allow_watch_bookmarks: bool = False
     send_initial_events: bool | None = None
     timeout_seconds: int | None = None
+    # Not an API parameter: the caller only encodes the result as JSON, so items may be
+    # returned pre-encoded (see `kapi.storage.interface.ListOptions.raw`).
+    raw_items: bool = False
 
 
 @dataclass(slots=True)

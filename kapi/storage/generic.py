@@ -131,11 +131,39 @@ def decode_continue(token: str, key_prefix: str) -> tuple[str, int]:
 
 
 def encode_object(obj: Object) -> bytes:
+    """The stored form: resourceVersion and selfLink dropped, and kind, apiVersion and metadata
+    first (upstream's field order), which lets `encoded_object` find the top-level metadata."""
     meta = obj.get("metadata")
-    if isinstance(meta, dict) and ("resourceVersion" in meta or "selfLink" in meta):
+    if not isinstance(meta, dict):
+        meta = {}
+    elif "resourceVersion" in meta or "selfLink" in meta:
         meta = {k: v for k, v in meta.items() if k != "resourceVersion" and k != "selfLink"}
-        obj = {**obj, "metadata": meta}
-    return orjson.dumps(obj)
+    out: Object = {}
+    if "kind" in obj:
+        out["kind"] = obj["kind"]
+    if "apiVersion" in obj:
+        out["apiVersion"] = obj["apiVersion"]
+    out["metadata"] = meta
+    for k, v in obj.items():
+        if k not in out:
+            out[k] = v
+    return orjson.dumps(out)
+
+
+_METADATA = b'"metadata":{'
+
+
+def encoded_object(value: bytes, revision: int) -> orjson.Fragment:
+    """The object as JSON with its resourceVersion, without decoding it: the revision is
+    spliced into the top-level metadata, which `encode_object` puts first after kind and
+    apiVersion (so its opening brace is the second one in the document)."""
+    i = value.find(_METADATA)
+    if i < 0 or value.count(b"{", 0, i) != 1:
+        return orjson.Fragment(orjson.dumps(decode_object(value, revision)))
+    j = i + len(_METADATA)
+    rv = b'"resourceVersion":"%d"' % revision
+    sep = b"" if value[j : j + 1] == b"}" else b","
+    return orjson.Fragment(b"".join((value[:j], rv, sep, value[j:])))
 
 
 def decode_object(value: bytes, revision: int) -> Object:
@@ -248,8 +276,9 @@ class BackendStorage:
             elif match != "NotOlderThan":
                 raise StorageError(f"unknown ResourceVersionMatch value: {match}")
 
-        items: list[Object] = []
+        items: list[Any] = []
         empty_pred = pred.empty()
+        raw = opts.raw and empty_pred
         fetch = limit
         last_key = ""
         has_more = False
@@ -272,6 +301,9 @@ class BackendStorage:
                     has_more = True
                     break
                 last_key = kv.key
+                if raw:
+                    items.append(encoded_object(kv.value, kv.mod_revision))
+                    continue
                 obj = decode_object(kv.value, kv.mod_revision)
                 if empty_pred or pred.matches(obj):
                     items.append(obj)

@@ -272,11 +272,14 @@ class ListOptions:
     allow_watch_bookmarks: bool = False
     send_initial_events: bool | None = None
     recursive: bool = True  # False: the key is one object's key (list/watch a single name)
+    # The caller only serializes the items as JSON: without a predicate they may come back
+    # pre-encoded (`orjson.Fragment`), which spares decoding and re-encoding every object.
+    raw: bool = False
 
 
 @dataclass(slots=True)
 class ListResult:
-    items: list[Object]
+    items: list[Any]  # objects, or orjson.Fragment items for a `raw` list
     resource_version: str
     continue_token: str = ""
     remaining_item_count: int | None = None

@@ -187,6 +187,7 @@ class Store:
             allow_watch_bookmarks=options.allow_watch_bookmarks,
             send_initial_events=options.send_initial_events,
             recursive=recursive,
+            raw=options.raw_items,
         )
 
     async def list(self, ctx: RequestContext, options: ListOptions) -> Object:
