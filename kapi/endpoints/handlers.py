@@ -28,6 +28,10 @@ from kapi.machinery.meta import metadata
 from kapi.machinery.patch import apply_json_patch, merge_patch
 from kapi.machinery.pruning import prune_unknown
 from kapi.machinery.schema import GroupKind, GroupResource, GroupVersionKind, GroupVersionResource
+from kapi.machinery.strategicpatch import (
+    apply_strategic_merge_patch,
+    has_strategic_merge_schema,
+)
 from kapi.registry import rest
 from kapi.registry.context import RequestContext
 from kapi.registry.generic.updated_object import DefaultUpdatedObjectInfo
@@ -36,7 +40,7 @@ Object = dict[str, Any]
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
-SUPPORTED_PATCH_TYPES = (JSON_PATCH, MERGE_PATCH)
+STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 
 _OBJECT_CONVERSIONS = frozenset({"Table", "PartialObjectMetadata"})
 _LIST_CONVERSIONS = frozenset({"Table", "PartialObjectMetadataList"})
@@ -304,8 +308,11 @@ class ResourceHandler:
     ) -> None:
         neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
         patch_type = media_type_of(req.headers.get("content-type", ""))
-        if patch_type not in SUPPORTED_PATCH_TYPES:
-            raise errors.new_unsupported_media_type(SUPPORTED_PATCH_TYPES)
+        supported = [JSON_PATCH, MERGE_PATCH]
+        if has_strategic_merge_schema(res.gvk):
+            supported.append(STRATEGIC_MERGE_PATCH)
+        if patch_type not in supported:
+            raise errors.new_unsupported_media_type(supported)
         opts = params.update_options(req.query, ctx.user_agent, "PatchOptions")
         if params.parse_bool(req.query, "force"):
             raise errors.new_invalid(
@@ -407,6 +414,8 @@ class _PatchedObjectInfo:
             raise errors.new_not_found(res_gr(self.res), self.name)
         if self.patch_type == JSON_PATCH:
             patched = apply_json_patch(old, self.patch)
+        elif self.patch_type == STRATEGIC_MERGE_PATCH:
+            patched = apply_strategic_merge_patch(old, self.patch, self.res.gvk)
         else:
             if not isinstance(self.patch, dict):
                 raise errors.new_bad_request(

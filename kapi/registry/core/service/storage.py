@@ -170,6 +170,7 @@ def new_service_storage(s: Storage, endpoints: Store | None = None) -> ServiceSt
         short_names=("svc",),
         categories=("all",),
         printer=PRINTER,
+        return_deleted_object=True,
     )
     return ServiceStorage(
         service=ServiceREST(store, endpoints),

@@ -18,4 +18,5 @@ def new_serviceaccount_storage(s: Storage) -> Store:
         storage=s,
         short_names=("sa",),
         printer=PRINTER,
+        return_deleted_object=True,
     )
