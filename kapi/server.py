@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,7 +136,7 @@ class Server:
             loop="none",
             timeout_keep_alive=120,
         )
-        server = uvicorn.Server(uv_config)
+        server = _UvicornServer(uv_config)
 
         async def announce() -> None:
             while not server.started:
@@ -149,3 +151,19 @@ class Server:
         finally:
             announcer.cancel()
             await self.stop()
+
+
+class _UvicornServer(uvicorn.Server):
+    """uvicorn re-raises a caught SIGTERM after its graceful shutdown, so the process would die
+    by the signal; kapi, like kube-apiserver, exits 0 after a clean shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.handle_exit, sig, None)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
