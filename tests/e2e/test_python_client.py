@@ -408,3 +408,19 @@ def test_concurrent_watchers_are_independent(api: Any) -> None:
     for t in threads:
         t.join(10)
     assert results == [["m1", "m2"], ["m1", "m2"]]
+
+
+def test_namespace_foreground_deletion_completes(api: Any) -> None:
+    core = client.CoreV1Api(api)
+    core.create_namespace(client.V1Namespace(metadata=meta("fg")))
+    core.create_namespaced_config_map("fg", client.V1ConfigMap(metadata=meta("inside")))
+    core.delete_namespace("fg", propagation_policy="Foreground")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            core.read_namespace("fg")
+        except ApiException as err:
+            assert err.status == 404
+            return
+        time.sleep(0.1)
+    pytest.fail("namespace deleted with Foreground propagation never went away")
