@@ -17,6 +17,7 @@ import uvicorn
 from kapi.auth.admission import Chain, NamespaceLifecycle
 from kapi.controllers.namespace import NamespaceController
 from kapi.controllers.podtermination import PodTerminationController
+from kapi.controllers.serviceaccount import ServiceAccountController
 from kapi.endpoints.app import APIServer
 from kapi.machinery import errors
 from kapi.machinery.options import CreateOptions, GetOptions
@@ -104,6 +105,7 @@ class Server:
         for controller in (
             NamespaceController(groups),
             PodTerminationController(groups[GroupVersion("", "v1")]["pods"]),
+            ServiceAccountController(namespaces, groups[GroupVersion("", "v1")]["serviceaccounts"]),
         ):
             controller.start()
             self._tasks.append(controller)

@@ -424,3 +424,15 @@ def test_namespace_foreground_deletion_completes(api: Any) -> None:
             return
         time.sleep(0.1)
     pytest.fail("namespace deleted with Foreground propagation never went away")
+
+
+def test_new_namespace_gets_default_service_account(api: Any) -> None:
+    core = client.CoreV1Api(api)
+    core.create_namespace(client.V1Namespace(metadata=meta("with-sa")))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        names = [sa.metadata.name for sa in core.list_namespaced_service_account("with-sa").items]
+        if names == ["default"]:
+            return
+        time.sleep(0.05)
+    pytest.fail("no default service account")
