@@ -16,7 +16,8 @@ decoder applies encoding/json's rules:
   so presence is what distinguishes `replicas: 0` from an unset field;
 - a scalar without `omitempty` and a non-pointer struct (`!`) are always in JSON, so they are
   filled with their zero value when the sender left them out;
-- empty lists and maps are dropped (nil and empty are the same on the wire);
+- empty lists and maps are dropped (nil and empty are the same on the wire), except where
+  the tag has no `omitempty` (`~`): a nil slice or pointer there is JSON null;
 - a zero metav1.Time / MicroTime (JSON null) is left out: 1.37 tags creationTimestamp
   `omitzero`, and for the other time fields null and absent decode the same.
 """
@@ -50,6 +51,7 @@ _FIELDS_V1 = "meta.FieldsV1"
 _QUANTITY = "res.Quantity"
 _INT_OR_STRING = "intstr.IntOrString"
 _RAW_EXTENSION = "rt.RawExtension"
+_STRINGS = "x.Strings"
 
 # Go's zero time.Time is 0001-01-01T00:00:00Z; encoded as seconds since the Unix epoch.
 _GO_ZERO_SECONDS = -62135596800
@@ -69,6 +71,7 @@ class Field:
     map: bool = False  # map<string, type>
     pointer: bool = False  # "*": kept when present even if zero
     keep: bool = False  # "!": always in JSON, zero-filled when absent
+    null: bool = False  # "~": nil pointer or slice without omitempty, JSON null when absent
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +146,11 @@ def iter_fields(buf: bytes) -> list[tuple[int, int, Any]]:
 # Schema
 
 
-def _parse_type(spec: str, section: str) -> tuple[str, bool, bool, bool, bool]:
+def _parse_type(spec: str, section: str) -> tuple[str, bool, bool, bool, bool, bool]:
     pointer = spec.endswith("*")
     keep = spec.endswith("!")
-    if pointer or keep:
+    null = spec.endswith("~")
+    if pointer or keep or null:
         spec = spec[:-1]
     repeated = spec.startswith("[") and spec.endswith("]")
     is_map = spec.startswith("{") and spec.endswith("}")
@@ -154,7 +158,7 @@ def _parse_type(spec: str, section: str) -> tuple[str, bool, bool, bool, bool]:
         spec = spec[1:-1]
     if spec not in _SCALARS and "." not in spec:
         spec = f"{section}.{spec}"
-    return spec, repeated, is_map, pointer, keep
+    return spec, repeated, is_map, pointer or null, keep, null
 
 
 def parse_schema(text: str) -> dict[str, Message]:
@@ -176,9 +180,9 @@ def parse_schema(text: str) -> dict[str, Message]:
         fields: dict[int, Field] = {}
         for part in body.split(";"):
             number, json_name, spec = part.split()
-            typ, repeated, is_map, pointer, keep = _parse_type(spec, sec)
+            typ, repeated, is_map, pointer, keep, null = _parse_type(spec, sec)
             fields[int(number)] = Field(
-                int(number), json_name, typ, repeated, is_map, pointer, keep
+                int(number), json_name, typ, repeated, is_map, pointer, keep, null
             )
         messages[f"{sec}.{name}"] = Message(f"{sec}.{name}", fields)
     return messages
@@ -335,6 +339,15 @@ def decode_raw_extension(data: bytes) -> Any:
     return _parse_json(raw, "RawExtension")
 
 
+def decode_strings(data: bytes) -> list[str]:
+    """A message wrapping `repeated string items = 1` (ExtraValue): a plain list in JSON."""
+    return [
+        bytes(value).decode("utf-8", "replace")
+        for number, wire, value in iter_fields(data)
+        if number == 1 and wire == _LEN
+    ]
+
+
 _BUILTINS: dict[str, Callable[[bytes], Any]] = {
     _TIME: decode_time,
     _MICRO_TIME: decode_micro_time,
@@ -343,6 +356,7 @@ _BUILTINS: dict[str, Callable[[bytes], Any]] = {
     _QUANTITY: decode_quantity,
     _INT_OR_STRING: decode_int_or_string,
     _RAW_EXTENSION: decode_raw_extension,
+    _STRINGS: decode_strings,
 }
 
 _SCALAR_ZERO: dict[str, Any] = {"s": "", "y": "", "i": 0, "b": False, "d": 0.0}
@@ -454,6 +468,9 @@ def decode_message(name: str, data: bytes) -> dict[str, Any]:
     for number, f in msg.fields.items():
         if number in values:
             v = values[number]
+        elif f.null:
+            out[f.name] = None
+            continue
         elif (f.keep and not (f.repeated or f.map)) or f.name == "^":
             v = _zero(f.type)
         else:
@@ -463,7 +480,7 @@ def decode_message(name: str, data: bytes) -> dict[str, Any]:
         if f.name == "^":
             out.update(v)
         elif f.repeated or f.map:
-            if v:
+            if v or f.null:
                 out[f.name] = v
         elif f.type in _SCALARS and not (f.pointer or f.keep) and not v:
             continue  # omitempty drops zero scalars

@@ -1,7 +1,8 @@
 """Protobuf wire schema of the built-in kinds whose request bodies kapi decodes.
 
 Data, not code: one entry per message, taken from the struct tags of upstream's
-`k8s.io/api/{core,apps,autoscaling,coordination,policy}/v1/types.go` and
+`k8s.io/api/<group>/v1/types.go` (core, apps, autoscaling, coordination, policy, batch, rbac,
+networking, scheduling, authentication, authorization) and
 `k8s.io/apimachinery/pkg/apis/meta/v1/types.go` (the source `generated.proto` is made from).
 `kapi.machinery.protobuf` parses it on first use.
 
@@ -14,10 +15,12 @@ Grammar: `@group` starts a section whose message names are local to it. A messag
 - jsonName `^` marks an embedded struct inlined into its parent in JSON.
 - suffix `*`: Go pointer; present on the wire means present in JSON, even when zero.
 - suffix `!`: JSON keeps it when empty (scalar without `omitempty`, or non-pointer struct).
+- suffix `~`: pointer or slice without `omitempty`: JSON null when absent.
 - no suffix: scalar with `omitempty` (zero is omitted); pointer to a struct.
 
 Builtins handled in code: meta.Time, meta.MicroTime, meta.Duration, meta.FieldsV1,
-res.Quantity, intstr.IntOrString, rt.RawExtension.
+res.Quantity, intstr.IntOrString, rt.RawExtension, and x.Strings (a message wrapping a
+repeated string, such as UserInfo's ExtraValue, which JSON shows as a plain list).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ PersistentVolumeClaimSpec = 1 accessModes [s]; 4 selector meta.LabelSelector;
     2 resources VolumeResourceRequirements!; 3 volumeName s; 5 storageClassName s*;
     6 volumeMode s*; 7 dataSource TypedLocalObjectReference;
     8 dataSourceRef TypedObjectReference; 9 volumeAttributesClassName s*
-TypedObjectReference = 1 apiGroup s*; 2 kind s!; 3 name s!; 4 namespace s*
+TypedObjectReference = 1 apiGroup s~; 2 kind s!; 3 name s!; 4 namespace s*
 ModifyVolumeStatus = 1 targetVolumeAttributesClassName s; 2 status s!
 PersistentVolumeClaimCondition = 1 type s!; 2 status s!; 3 lastProbeTime meta.Time!;
     4 lastTransitionTime meta.Time!; 5 reason s; 6 message s
@@ -84,18 +87,18 @@ EmptyDirVolumeSource = 1 medium s; 2 sizeLimit res.Quantity
 GlusterfsVolumeSource = 1 endpoints s!; 2 path s!; 3 readOnly b
 GlusterfsPersistentVolumeSource = 1 endpoints s!; 2 path s!; 3 readOnly b;
     4 endpointsNamespace s*
-RBDVolumeSource = 1 monitors [s]; 2 image s!; 3 fsType s; 4 pool s; 5 user s; 6 keyring s;
+RBDVolumeSource = 1 monitors [s]~; 2 image s!; 3 fsType s; 4 pool s; 5 user s; 6 keyring s;
     7 secretRef LocalObjectReference; 8 readOnly b
-RBDPersistentVolumeSource = 1 monitors [s]; 2 image s!; 3 fsType s; 4 pool s; 5 user s;
+RBDPersistentVolumeSource = 1 monitors [s]~; 2 image s!; 3 fsType s; 4 pool s; 5 user s;
     6 keyring s; 7 secretRef SecretReference; 8 readOnly b
 CinderVolumeSource = 1 volumeID s!; 2 fsType s; 3 readOnly b;
     4 secretRef LocalObjectReference
 CinderPersistentVolumeSource = 1 volumeID s!; 2 fsType s; 3 readOnly b;
     4 secretRef SecretReference
-CephFSVolumeSource = 1 monitors [s]; 2 path s; 3 user s; 4 secretFile s;
+CephFSVolumeSource = 1 monitors [s]~; 2 path s; 3 user s; 4 secretFile s;
     5 secretRef LocalObjectReference; 6 readOnly b
 SecretReference = 1 name s; 2 namespace s
-CephFSPersistentVolumeSource = 1 monitors [s]; 2 path s; 3 user s; 4 secretFile s;
+CephFSPersistentVolumeSource = 1 monitors [s]~; 2 path s; 3 user s; 4 secretFile s;
     5 secretRef SecretReference; 6 readOnly b
 FlockerVolumeSource = 1 datasetName s; 2 datasetUUID s
 GCEPersistentDiskVolumeSource = 1 pdName s!; 2 fsType s; 3 partition i; 4 readOnly b
@@ -119,17 +122,17 @@ ISCSIPersistentVolumeSource = 1 targetPortal s!; 2 iqn s!; 3 lun i!; 4 iscsiInte
 FCVolumeSource = 1 targetWWNs [s]; 2 lun i*; 3 fsType s; 4 readOnly b; 5 wwids [s]
 AzureFileVolumeSource = 1 secretName s!; 2 shareName s!; 3 readOnly b
 AzureFilePersistentVolumeSource = 1 secretName s!; 2 shareName s!; 3 readOnly b;
-    4 secretNamespace s*
+    4 secretNamespace s~
 VsphereVirtualDiskVolumeSource = 1 volumePath s!; 2 fsType s; 3 storagePolicyName s;
     4 storagePolicyID s
 PhotonPersistentDiskVolumeSource = 1 pdID s!; 2 fsType s
 AzureDiskVolumeSource = 1 diskName s!; 2 diskURI s!; 3 cachingMode s*; 4 fsType s*;
     5 readOnly b*; 6 kind s*
 PortworxVolumeSource = 1 volumeID s!; 2 fsType s; 3 readOnly b
-ScaleIOVolumeSource = 1 gateway s!; 2 system s!; 3 secretRef LocalObjectReference;
+ScaleIOVolumeSource = 1 gateway s!; 2 system s!; 3 secretRef LocalObjectReference~;
     4 sslEnabled b; 5 protectionDomain s; 6 storagePool s; 7 storageMode s; 8 volumeName s;
     9 fsType s; 10 readOnly b
-ScaleIOPersistentVolumeSource = 1 gateway s!; 2 system s!; 3 secretRef SecretReference;
+ScaleIOPersistentVolumeSource = 1 gateway s!; 2 system s!; 3 secretRef SecretReference~;
     4 sslEnabled b; 5 protectionDomain s; 6 storagePool s; 7 storageMode s; 8 volumeName s;
     9 fsType s; 10 readOnly b
 StorageOSVolumeSource = 1 volumeName s; 2 volumeNamespace s; 3 fsType s; 4 readOnly b;
@@ -142,7 +145,7 @@ ConfigMapProjection = 1 ^ LocalObjectReference; 2 items [KeyToPath]; 4 optional 
 ServiceAccountTokenProjection = 1 audience s; 2 expirationSeconds i*; 3 path s!
 ClusterTrustBundleProjection = 1 name s*; 2 signerName s*;
     3 labelSelector meta.LabelSelector; 5 optional b*; 4 path s!
-ProjectedVolumeSource = 1 sources [VolumeProjection]; 2 defaultMode i*
+ProjectedVolumeSource = 1 sources [VolumeProjection]~; 2 defaultMode i*
 VolumeProjection = 1 secret SecretProjection; 2 downwardAPI DownwardAPIProjection;
     3 configMap ConfigMapProjection; 4 serviceAccountToken ServiceAccountTokenProjection;
     5 clusterTrustBundle ClusterTrustBundleProjection
@@ -175,7 +178,7 @@ HTTPHeader = 1 name s!; 2 value s!
 HTTPGetAction = 1 path s; 2 port intstr.IntOrString!; 3 host s; 4 scheme s;
     5 httpHeaders [HTTPHeader]
 TCPSocketAction = 1 port intstr.IntOrString!; 2 host s
-GRPCAction = 1 port i!; 2 service s*
+GRPCAction = 1 port i!; 2 service s~
 ExecAction = 1 command [s]
 SleepAction = 1 seconds i!
 Probe = 1 ^ ProbeHandler; 2 initialDelaySeconds i; 3 timeoutSeconds i; 4 periodSeconds i;
@@ -210,12 +213,12 @@ ContainerStatus = 1 name s!; 2 state ContainerState!; 3 lastState ContainerState
     10 allocatedResources {res.Quantity}; 11 resources ResourceRequirements
 PodCondition = 1 type s!; 2 status s!; 3 lastProbeTime meta.Time!;
     4 lastTransitionTime meta.Time!; 5 reason s; 6 message s
-NodeSelector = 1 nodeSelectorTerms [NodeSelectorTerm]
+NodeSelector = 1 nodeSelectorTerms [NodeSelectorTerm]~
 NodeSelectorTerm = 1 matchExpressions [NodeSelectorRequirement];
     2 matchFields [NodeSelectorRequirement]
 NodeSelectorRequirement = 1 key s!; 2 operator s!; 3 values [s]
 TopologySelectorTerm = 1 matchLabelExpressions [TopologySelectorLabelRequirement]
-TopologySelectorLabelRequirement = 1 key s!; 2 values [s]
+TopologySelectorLabelRequirement = 1 key s!; 2 values [s]~
 Affinity = 1 nodeAffinity NodeAffinity; 2 podAffinity PodAffinity;
     3 podAntiAffinity PodAntiAffinity
 PodAffinity = 1 requiredDuringSchedulingIgnoredDuringExecution [PodAffinityTerm];
@@ -231,7 +234,7 @@ PreferredSchedulingTerm = 1 weight i!; 2 preference NodeSelectorTerm!
 Taint = 1 key s!; 2 value s; 3 effect s!; 4 timeAdded meta.Time
 Toleration = 1 key s; 2 operator s; 3 value s; 4 effect s; 5 tolerationSeconds i*
 PodReadinessGate = 1 conditionType s!
-PodSpec = 1 volumes [Volume]; 20 initContainers [Container]; 2 containers [Container];
+PodSpec = 1 volumes [Volume]; 20 initContainers [Container]; 2 containers [Container]~;
     34 ephemeralContainers [EphemeralContainer]; 3 restartPolicy s;
     4 terminationGracePeriodSeconds i*; 5 activeDeadlineSeconds i*; 6 dnsPolicy s;
     7 nodeSelector {s}; 8 serviceAccountName s; 9 serviceAccount s;
@@ -337,7 +340,7 @@ AvoidPods = 1 preferAvoidPods [PreferAvoidPodsEntry]
 PreferAvoidPodsEntry = 1 podSignature PodSignature!; 2 evictionTime meta.Time!; 3 reason s;
     4 message s
 PodSignature = 1 podController meta.OwnerReference
-ContainerImage = 1 names [s]; 2 sizeBytes i
+ContainerImage = 1 names [s]~; 2 sizeBytes i
 NodeCondition = 1 type s!; 2 status s!; 3 lastHeartbeatTime meta.Time!;
     4 lastTransitionTime meta.Time!; 5 reason s; 6 message s
 NodeAddress = 1 type s!; 2 address s!
@@ -351,7 +354,7 @@ Node = 1 metadata meta.ObjectMeta!; 2 spec NodeSpec!; 3 status NodeStatus!
 ObjectReference = 1 kind s; 2 namespace s; 3 name s; 4 uid s; 5 apiVersion s;
     6 resourceVersion s; 7 fieldPath s
 LocalObjectReference = 1 name s
-TypedLocalObjectReference = 1 apiGroup s*; 2 kind s!; 3 name s!
+TypedLocalObjectReference = 1 apiGroup s~; 2 kind s!; 3 name s!
 EventSource = 1 component s; 2 host s
 Event = 1 metadata meta.ObjectMeta!; 2 involvedObject ObjectReference!; 3 reason s;
     4 message s; 5 source EventSource!; 6 firstTimestamp meta.Time!;
@@ -362,7 +365,7 @@ EventSeries = 1 count i; 2 lastObservedTime meta.MicroTime!
 LimitRangeItem = 1 type s!; 2 max {res.Quantity}; 3 min {res.Quantity};
     4 default {res.Quantity}; 5 defaultRequest {res.Quantity};
     6 maxLimitRequestRatio {res.Quantity}
-LimitRangeSpec = 1 limits [LimitRangeItem]
+LimitRangeSpec = 1 limits [LimitRangeItem]~
 LimitRange = 1 metadata meta.ObjectMeta!; 2 spec LimitRangeSpec!
 ResourceQuotaSpec = 1 hard {res.Quantity}; 2 scopes [s]; 3 scopeSelector ScopeSelector
 ScopeSelector = 1 matchExpressions [ScopedResourceSelectorRequirement]
@@ -396,7 +399,7 @@ StatefulSetUpdateStrategy = 1 type s; 2 rollingUpdate RollingUpdateStatefulSetSt
 RollingUpdateStatefulSetStrategy = 1 partition i*; 2 maxUnavailable intstr.IntOrString
 StatefulSetPersistentVolumeClaimRetentionPolicy = 1 whenDeleted s; 2 whenScaled s
 StatefulSetOrdinals = 1 start i!
-StatefulSetSpec = 1 replicas i*; 2 selector meta.LabelSelector;
+StatefulSetSpec = 1 replicas i*; 2 selector meta.LabelSelector~;
     3 template core.PodTemplateSpec!; 4 volumeClaimTemplates [core.PersistentVolumeClaim];
     5 serviceName s!; 6 podManagementPolicy s; 7 updateStrategy StatefulSetUpdateStrategy!;
     8 revisionHistoryLimit i*; 9 minReadySeconds i;
@@ -409,7 +412,7 @@ StatefulSetCondition = 1 type s!; 2 status s!; 3 lastTransitionTime meta.Time!; 
     5 message s
 Deployment = 1 metadata meta.ObjectMeta!; 2 spec DeploymentSpec!;
     3 status DeploymentStatus!
-DeploymentSpec = 1 replicas i*; 2 selector meta.LabelSelector;
+DeploymentSpec = 1 replicas i*; 2 selector meta.LabelSelector~;
     3 template core.PodTemplateSpec!; 4 strategy DeploymentStrategy!; 5 minReadySeconds i;
     6 revisionHistoryLimit i*; 7 paused b; 9 progressDeadlineSeconds i*;
     10 podReplacementPolicy s*
@@ -423,7 +426,7 @@ DeploymentCondition = 1 type s!; 2 status s!; 6 lastUpdateTime meta.Time!;
     7 lastTransitionTime meta.Time!; 4 reason s; 5 message s
 DaemonSetUpdateStrategy = 1 type s; 2 rollingUpdate RollingUpdateDaemonSet
 RollingUpdateDaemonSet = 1 maxUnavailable intstr.IntOrString; 2 maxSurge intstr.IntOrString
-DaemonSetSpec = 1 selector meta.LabelSelector; 2 template core.PodTemplateSpec!;
+DaemonSetSpec = 1 selector meta.LabelSelector~; 2 template core.PodTemplateSpec!;
     3 updateStrategy DaemonSetUpdateStrategy!; 4 minReadySeconds i;
     6 revisionHistoryLimit i*
 DaemonSetStatus = 1 currentNumberScheduled i!; 2 numberMisscheduled i!;
@@ -435,7 +438,7 @@ DaemonSetCondition = 1 type s!; 2 status s!; 3 lastTransitionTime meta.Time!; 4 
 DaemonSet = 1 metadata meta.ObjectMeta!; 2 spec DaemonSetSpec!; 3 status DaemonSetStatus!
 ReplicaSet = 1 metadata meta.ObjectMeta!; 2 spec ReplicaSetSpec!;
     3 status ReplicaSetStatus!
-ReplicaSetSpec = 1 replicas i*; 4 minReadySeconds i; 2 selector meta.LabelSelector;
+ReplicaSetSpec = 1 replicas i*; 4 minReadySeconds i; 2 selector meta.LabelSelector~;
     3 template core.PodTemplateSpec!
 ReplicaSetStatus = 1 replicas i!; 2 fullyLabeledReplicas i; 4 readyReplicas i;
     5 availableReplicas i; 7 terminatingReplicas i*; 3 observedGeneration i;
@@ -468,6 +471,7 @@ LabelSelector = 1 matchLabels {s}; 2 matchExpressions [LabelSelectorRequirement]
 LabelSelectorRequirement = 1 key s!; 2 operator s!; 3 values [s]
 ManagedFieldsEntry = 1 manager s; 2 operation s; 3 apiVersion s; 4 time Time;
     6 fieldsType s; 7 fieldsV1 FieldsV1; 8 subresource s
+FieldSelectorRequirement = 1 key s!; 2 operator s!; 3 values [s]
 Condition = 1 type s!; 2 status s!; 3 observedGeneration i; 4 lastTransitionTime Time!;
     5 reason s!; 6 message s!
 @autoscaling
@@ -480,6 +484,113 @@ LeaseSpec = 1 holderIdentity s*; 2 leaseDurationSeconds i*; 3 acquireTime meta.M
     4 renewTime meta.MicroTime; 5 leaseTransitions i*; 6 strategy s*; 7 preferredHolder s*
 @policy
 Eviction = 1 metadata meta.ObjectMeta!; 2 deleteOptions meta.DeleteOptions
+PodDisruptionBudget = 1 metadata meta.ObjectMeta!; 2 spec PodDisruptionBudgetSpec!;
+   3 status PodDisruptionBudgetStatus!
+PodDisruptionBudgetSpec = 1 minAvailable intstr.IntOrString; 2 selector meta.LabelSelector;
+   3 maxUnavailable intstr.IntOrString; 4 unhealthyPodEvictionPolicy s*
+PodDisruptionBudgetStatus = 1 observedGeneration i; 2 disruptedPods {meta.Time};
+   3 disruptionsAllowed i!; 4 currentHealthy i!; 5 desiredHealthy i!; 6 expectedPods i!;
+   7 conditions [meta.Condition]
+@batch
+Job = 1 metadata meta.ObjectMeta!; 2 spec JobSpec!; 3 status JobStatus!
+PodFailurePolicyOnExitCodesRequirement = 1 containerName s~; 2 operator s!; 3 values [i]~
+PodFailurePolicyOnPodConditionsPattern = 1 type s!; 2 status s!
+PodFailurePolicyRule = 1 action s!; 2 onExitCodes PodFailurePolicyOnExitCodesRequirement~;
+   3 onPodConditions [PodFailurePolicyOnPodConditionsPattern]~
+PodFailurePolicy = 1 rules [PodFailurePolicyRule]~
+SuccessPolicy = 1 rules [SuccessPolicyRule]
+SuccessPolicyRule = 1 succeededIndexes s*; 2 succeededCount i*
+JobSpec = 1 parallelism i*; 2 completions i*; 3 activeDeadlineSeconds i*;
+   11 podFailurePolicy PodFailurePolicy; 16 successPolicy SuccessPolicy; 7 backoffLimit i*;
+   12 backoffLimitPerIndex i*; 13 maxFailedIndexes i*; 4 selector meta.LabelSelector;
+   5 manualSelector b*; 6 template core.PodTemplateSpec!; 8 ttlSecondsAfterFinished i*;
+   9 completionMode s*; 10 suspend b*; 14 podReplacementPolicy s*; 15 managedBy s*
+JobStatus = 1 conditions [JobCondition]; 2 startTime meta.Time; 3 completionTime meta.Time;
+   4 active i; 5 succeeded i; 6 failed i; 11 terminating i*; 7 completedIndexes s;
+   10 failedIndexes s*; 8 uncountedTerminatedPods UncountedTerminatedPods; 9 ready i*
+UncountedTerminatedPods = 1 succeeded [s]; 2 failed [s]
+JobCondition = 1 type s!; 2 status s!; 3 lastProbeTime meta.Time!;
+   4 lastTransitionTime meta.Time!; 5 reason s; 6 message s
+JobTemplateSpec = 1 metadata meta.ObjectMeta!; 2 spec JobSpec!
+CronJob = 1 metadata meta.ObjectMeta!; 2 spec CronJobSpec!; 3 status CronJobStatus!
+CronJobSpec = 1 schedule s!; 8 timeZone s*; 2 startingDeadlineSeconds i*;
+   3 concurrencyPolicy s; 4 suspend b*; 5 jobTemplate JobTemplateSpec!;
+   6 successfulJobsHistoryLimit i*; 7 failedJobsHistoryLimit i*
+CronJobStatus = 1 active [core.ObjectReference]; 4 lastScheduleTime meta.Time;
+   5 lastSuccessfulTime meta.Time
+@rbac
+PolicyRule = 1 verbs [s]~; 2 apiGroups [s]; 3 resources [s]; 4 resourceNames [s];
+   5 nonResourceURLs [s]
+Subject = 1 kind s!; 2 apiGroup s; 3 name s!; 4 namespace s
+RoleRef = 1 apiGroup s!; 2 kind s!; 3 name s!
+Role = 1 metadata meta.ObjectMeta!; 2 rules [PolicyRule]~
+RoleBinding = 1 metadata meta.ObjectMeta!; 2 subjects [Subject]; 3 roleRef RoleRef!
+ClusterRole = 1 metadata meta.ObjectMeta!; 2 rules [PolicyRule]~;
+   3 aggregationRule AggregationRule
+AggregationRule = 1 clusterRoleSelectors [meta.LabelSelector]
+ClusterRoleBinding = 1 metadata meta.ObjectMeta!; 2 subjects [Subject]; 3 roleRef RoleRef!
+@networking
+Ingress = 1 metadata meta.ObjectMeta!; 2 spec IngressSpec!; 3 status IngressStatus!
+IngressSpec = 4 ingressClassName s*; 1 defaultBackend IngressBackend; 2 tls [IngressTLS];
+   3 rules [IngressRule]
+IngressTLS = 1 hosts [s]; 2 secretName s
+IngressStatus = 1 loadBalancer IngressLoadBalancerStatus!
+IngressLoadBalancerStatus = 1 ingress [IngressLoadBalancerIngress]
+IngressLoadBalancerIngress = 1 ip s; 2 hostname s; 4 ports [IngressPortStatus]
+IngressPortStatus = 1 port i!; 2 protocol s!; 3 error s*
+IngressRule = 1 host s; 2 ^ IngressRuleValue
+IngressRuleValue = 1 http HTTPIngressRuleValue
+HTTPIngressRuleValue = 1 paths [HTTPIngressPath]
+HTTPIngressPath = 1 path s; 3 pathType s*; 2 backend IngressBackend!
+IngressBackend = 4 service IngressServiceBackend; 3 resource core.TypedLocalObjectReference
+IngressServiceBackend = 1 name s!; 2 port ServiceBackendPort!
+ServiceBackendPort = 1 name s; 2 number i
+IngressClass = 1 metadata meta.ObjectMeta!; 2 spec IngressClassSpec!
+IngressClassSpec = 1 controller s; 2 parameters IngressClassParametersReference
+IngressClassParametersReference = 1 apiGroup s*; 2 kind s!; 3 name s!; 4 scope s*;
+   5 namespace s*
+@scheduling
+PriorityClass = 1 metadata meta.ObjectMeta!; 2 value i!; 3 globalDefault b;
+   4 description s; 5 preemptionPolicy s*
+@authentication
+TokenReview = 1 metadata meta.ObjectMeta!; 2 spec TokenReviewSpec!; 3 status TokenReviewStatus!
+TokenReviewSpec = 1 token s; 2 audiences [s]
+TokenReviewStatus = 1 authenticated b; 2 user UserInfo!; 4 audiences [s]; 3 error s
+UserInfo = 1 username s; 2 uid s; 3 groups [s]; 4 extra {x.Strings}
+TokenRequest = 1 metadata meta.ObjectMeta!; 2 spec TokenRequestSpec!;
+   3 status TokenRequestStatus!
+TokenRequestSpec = 1 audiences [s]~; 4 expirationSeconds i~; 3 boundObjectRef BoundObjectReference~
+TokenRequestStatus = 1 token s!; 2 expirationTimestamp meta.Time!
+BoundObjectReference = 1 kind s; 2 apiVersion s; 3 name s; 4 uid s
+SelfSubjectReview = 1 metadata meta.ObjectMeta!; 2 status SelfSubjectReviewStatus!
+SelfSubjectReviewStatus = 1 userInfo UserInfo!
+@authorization
+SubjectAccessReview = 1 metadata meta.ObjectMeta!; 2 spec SubjectAccessReviewSpec!;
+   3 status SubjectAccessReviewStatus!
+SelfSubjectAccessReview = 1 metadata meta.ObjectMeta!; 2 spec SelfSubjectAccessReviewSpec!;
+   3 status SubjectAccessReviewStatus!
+LocalSubjectAccessReview = 1 metadata meta.ObjectMeta!; 2 spec SubjectAccessReviewSpec!;
+   3 status SubjectAccessReviewStatus!
+ResourceAttributes = 1 namespace s; 2 verb s; 3 group s; 4 version s; 5 resource s;
+   6 subresource s; 7 name s; 8 fieldSelector FieldSelectorAttributes;
+   9 labelSelector LabelSelectorAttributes
+LabelSelectorAttributes = 1 rawSelector s; 2 requirements [meta.LabelSelectorRequirement]
+FieldSelectorAttributes = 1 rawSelector s; 2 requirements [meta.FieldSelectorRequirement]
+NonResourceAttributes = 1 path s; 2 verb s
+SubjectAccessReviewSpec = 1 resourceAttributes ResourceAttributes;
+   2 nonResourceAttributes NonResourceAttributes; 3 user s; 4 groups [s];
+   5 extra {x.Strings}; 6 uid s; 7 authorizationOptions AuthorizationOptions
+SelfSubjectAccessReviewSpec = 1 resourceAttributes ResourceAttributes;
+   2 nonResourceAttributes NonResourceAttributes; 3 authorizationOptions AuthorizationOptions
+AuthorizationOptions = 1 handledDecisionTypes [s]~
+SubjectAccessReviewStatus = 1 allowed b!; 4 denied b; 2 reason s; 3 evaluationError s
+SelfSubjectRulesReview = 1 metadata meta.ObjectMeta!; 2 spec SelfSubjectRulesReviewSpec!;
+   3 status SubjectRulesReviewStatus!
+SelfSubjectRulesReviewSpec = 1 namespace s
+SubjectRulesReviewStatus = 1 resourceRules [ResourceRule]~; 2 nonResourceRules [NonResourceRule]~;
+   3 incomplete b!; 4 evaluationError s
+ResourceRule = 1 verbs [s]~; 2 apiGroups [s]; 3 resources [s]; 4 resourceNames [s]
+NonResourceRule = 1 verbs [s]~; 2 nonResourceURLs [s]
 """
 
 # (apiVersion, kind) of the objects a protobuf body may carry -> message.
@@ -513,6 +624,29 @@ KINDS: dict[tuple[str, str], str] = {
     ("coordination.k8s.io/v1", "Lease"): "coordination.Lease",
     ("policy/v1", "Eviction"): "policy.Eviction",
     ("policy/v1beta1", "Eviction"): "policy.Eviction",
+    ("policy/v1", "PodDisruptionBudget"): "policy.PodDisruptionBudget",
+    ("batch/v1", "Job"): "batch.Job",
+    ("batch/v1", "CronJob"): "batch.CronJob",
+    **{
+        ("rbac.authorization.k8s.io/v1", kind): "rbac." + kind
+        for kind in ("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
+    },
+    ("networking.k8s.io/v1", "Ingress"): "networking.Ingress",
+    ("networking.k8s.io/v1", "IngressClass"): "networking.IngressClass",
+    ("scheduling.k8s.io/v1", "PriorityClass"): "scheduling.PriorityClass",
+    **{
+        ("authentication.k8s.io/v1", kind): "authentication." + kind
+        for kind in ("TokenReview", "TokenRequest", "SelfSubjectReview")
+    },
+    **{
+        ("authorization.k8s.io/v1", kind): "authorization." + kind
+        for kind in (
+            "SubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "LocalSubjectAccessReview",
+            "SelfSubjectRulesReview",
+        )
+    },
 }
 
 # Kinds registered into every group version (metav1.AddToGroupVersion): any apiVersion.

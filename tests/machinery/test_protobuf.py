@@ -166,9 +166,11 @@ def test_pointer_zero_is_kept_and_omitempty_zero_is_dropped() -> None:
     spec = decode_message("apps.DeploymentSpec", enc([
         (1, 0), (5, 0), (7, False), (3, []), (4, []),
     ]))
-    assert spec == {"replicas": 0, "template": {"metadata": {}, "spec": {}}, "strategy": {}}
+    # selector and containers have no omitempty: encoding/json writes their nil as null.
+    assert spec == {"replicas": 0, "selector": None,
+                    "template": {"metadata": {}, "spec": {"containers": None}}, "strategy": {}}
     pod = decode_message("core.PodSpec", enc([(21, False), (11, False), (6, "")]))
-    assert pod == {"automountServiceAccountToken": False}
+    assert pod == {"containers": None, "automountServiceAccountToken": False}
 
 
 def test_non_omitempty_scalars_and_structs_are_filled_when_absent() -> None:
@@ -269,7 +271,7 @@ def test_unknown_kind_is_unsupported_media_type() -> None:
 def test_schema_references_resolve() -> None:
     messages = _schema()
     builtins = {"meta.Time", "meta.MicroTime", "meta.Duration", "meta.FieldsV1", "res.Quantity",
-                "intstr.IntOrString", "rt.RawExtension"}
+                "intstr.IntOrString", "rt.RawExtension", "x.Strings"}
     for msg in messages.values():
         for f in msg.fields.values():
             assert len(f.type) == 1 or f.type in messages or f.type in builtins, (msg.name, f)
@@ -297,15 +299,38 @@ DISCOVERY: dict[str, Any] = {
              "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
                                              "serverAddress": "127.0.0.1"}]},
     "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}},
+        {"name": group, "versions": [{"groupVersion": f"{group}/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": f"{group}/v1", "version": "v1"}}
+        for group in ("apps", "batch", "policy", "rbac.authorization.k8s.io",
+                      "networking.k8s.io", "scheduling.k8s.io")
     ]},
     "/api/v1": _resource_list("v1", [
         ("namespaces", "Namespace", False), ("configmaps", "ConfigMap", True),
+        ("pods", "Pod", True),
         ("secrets", "Secret", True), ("services", "Service", True),
         ("serviceaccounts", "ServiceAccount", True), ("resourcequotas", "ResourceQuota", True),
     ]),
     "/apis/apps/v1": _resource_list("apps/v1", [("deployments", "Deployment", True)]),
+    "/apis/batch/v1": _resource_list("batch/v1", [("jobs", "Job", True),
+                                                  ("cronjobs", "CronJob", True)]),
+    "/apis/policy/v1": _resource_list("policy/v1", [
+        ("poddisruptionbudgets", "PodDisruptionBudget", True)]),
+    "/apis/rbac.authorization.k8s.io/v1": _resource_list("rbac.authorization.k8s.io/v1", [
+        ("roles", "Role", True), ("rolebindings", "RoleBinding", True),
+        ("clusterroles", "ClusterRole", False),
+        ("clusterrolebindings", "ClusterRoleBinding", False),
+    ]),
+    "/apis/networking.k8s.io/v1": _resource_list("networking.k8s.io/v1", [
+        ("ingresses", "Ingress", True)]),
+    "/apis/scheduling.k8s.io/v1": _resource_list("scheduling.k8s.io/v1", [
+        ("priorityclasses", "PriorityClass", False)]),
+}
+
+# What the echo adds so that kubectl's token and auth commands find their answer.
+STATUS_ECHO: dict[str, dict[str, Any]] = {
+    "TokenRequest": {"token": "t0k3n"},
+    "SelfSubjectAccessReview": {"allowed": True},
+    "SelfSubjectReview": {"userInfo": {"username": "me"}},
 }
 
 Recorded = list[tuple[str, str, bytes]]
@@ -338,6 +363,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.recorded.append((self.path, self.headers.get("Content-Type", ""), body))
         # A JSON echo is enough for kubectl to report success.
         obj = decode_protobuf(body) if body.startswith(MAGIC) else orjson.loads(body)
+        if obj.get("kind") in STATUS_ECHO:
+            obj["status"] = STATUS_ECHO[obj["kind"]]
         self._send(201, orjson.dumps(obj))
 
 
@@ -393,6 +420,26 @@ COMMANDS: dict[str, list[str]] = {
     "serviceaccount": ["create", "serviceaccount", "sa"],
     "quota": ["create", "quota", "q", "--hard=cpu=1,memory=1Gi,pods=2",
               "--scopes=BestEffort"],
+    "job": ["create", "job", "j", "--image=busybox", "--", "echo", "hi"],
+    "cronjob": ["create", "cronjob", "cj", "--image=busybox", "--schedule=*/5 * * * *",
+                "--restart=OnFailure", "--", "date"],
+    "role": ["create", "role", "r", "--verb=get,list", "--resource=pods,deployments.apps",
+             "--resource-name=a"],
+    "rolebinding": ["create", "rolebinding", "rb", "--role=r", "--user=u", "--group=g",
+                    "--serviceaccount=default:sa"],
+    "clusterrole": ["create", "clusterrole", "cr", "--verb=get", "--non-resource-url=/logs/*"],
+    "clusterrole-aggregated": ["create", "clusterrole", "agg",
+                               "--aggregation-rule=rbac.example.com/aggregate=true"],
+    "clusterrolebinding": ["create", "clusterrolebinding", "crb", "--clusterrole=cr",
+                           "--user=u"],
+    "ingress": ["create", "ingress", "ing", "--class=nginx",
+                "--rule=foo.com/bar*=svc1:8080,tls=my-cert", "--rule=/x=svc2:http",
+                "--default-backend=defsvc:80"],
+    "pdb": ["create", "poddisruptionbudget", "pdb", "--selector=app=x", "--min-available=50%"],
+    "pdb-max-unavailable": ["create", "poddisruptionbudget", "pdb2", "--selector=app=x",
+                            "--max-unavailable=0"],
+    "priorityclass": ["create", "priorityclass", "pc", "--value=0", "--description=d",
+                      "--preemption-policy=Never"],
 }
 
 
@@ -409,7 +456,10 @@ def test_kubectl_protobuf_body_decodes_to_kubectls_json(
     assert len(recorded) == 1
     _path, content_type, body = recorded[0]
     assert content_type == PROTOBUF_MEDIA_TYPE
-    expected = orjson.loads(kubectl(*args, "-o", "json", "--dry-run=client").stdout)
+    # The output flags go before any `--` that starts the container command.
+    cut = args.index("--") if "--" in args else len(args)
+    dry_run = [*args[:cut], "-o", "json", "--dry-run=client", *args[cut:]]
+    expected = orjson.loads(kubectl(*dry_run).stdout)
     assert len(recorded) == 1  # a client-side dry run sends nothing
     assert decode_protobuf(body) == expected
 
@@ -433,3 +483,58 @@ def test_kubectl_binary_file_lands_in_binary_data(
     obj = decode_protobuf(recorded[0][2])
     assert obj["data"] == {"a": "b", "text.txt": "hello\n"}
     assert base64.b64decode(obj["binaryData"]["bin.dat"]) == b"bin\x00\xff\x01"
+
+
+def _only_body(recorded: Recorded) -> tuple[str, dict[str, Any]]:
+    assert len(recorded) == 1
+    path, content_type, body = recorded[0]
+    assert content_type == PROTOBUF_MEDIA_TYPE
+    return path, decode_protobuf(body)
+
+
+def test_kubectl_create_token_request(kubectl: Callable[..., subprocess.CompletedProcess[str]],
+                                      server: tuple[str, Recorded]) -> None:
+    recorded = server[1]
+    recorded.clear()
+    out = kubectl("create", "token", "sa", "--duration=10m", "--audience=a1",
+                  "--bound-object-kind=Pod", "--bound-object-name=p", "--bound-object-uid=u1")
+    assert out.stdout.strip() == "t0k3n"
+    path, obj = _only_body(recorded)
+    assert path == "/api/v1/namespaces/default/serviceaccounts/sa/token"
+    assert obj == {
+        "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1", "metadata": {},
+        "spec": {"audiences": ["a1"], "expirationSeconds": 600,
+                 "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "p",
+                                    "uid": "u1"}},
+        "status": {"token": ""},
+    }
+
+
+def test_kubectl_auth_can_i_access_review(
+        kubectl: Callable[..., subprocess.CompletedProcess[str]],
+        server: tuple[str, Recorded]) -> None:
+    recorded = server[1]
+    recorded.clear()
+    assert kubectl("auth", "can-i", "list", "pods", "--subresource=log", "-n", "ns2"
+                   ).stdout.strip() == "yes"
+    path, obj = _only_body(recorded)
+    assert path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+    assert obj == {
+        "kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {},
+        "spec": {"resourceAttributes": {"namespace": "ns2", "verb": "list",
+                                        "resource": "pods", "subresource": "log"}},
+        "status": {"allowed": False},
+    }
+
+
+def test_kubectl_auth_whoami_self_subject_review(
+        kubectl: Callable[..., subprocess.CompletedProcess[str]],
+        server: tuple[str, Recorded]) -> None:
+    recorded = server[1]
+    recorded.clear()
+    assert "me" in kubectl("auth", "whoami").stdout
+    path, obj = _only_body(recorded)
+    assert path == "/apis/authentication.k8s.io/v1/selfsubjectreviews"
+    assert obj == {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                   "metadata": {}, "status": {"userInfo": {}}}
