@@ -36,7 +36,7 @@ from kapi.machinery.validation import (
     validate_path_segment_name,
 )
 from kapi.registry.context import RequestContext
-from kapi.registry.generic.strategy import Strategy
+from kapi.registry.generic.strategy import GarbageCollectionPolicy, Strategy
 from kapi.registry.rest import UpdatedObjectInfo, ValidateObjectFunc, ValidateObjectUpdateFunc
 from kapi.storage import interface as si
 from kapi.storage.generic import ContinueWithResourceVersionError
@@ -48,6 +48,14 @@ Object = dict[str, Any]
 MAX_NAME_GENERATION_ATTEMPTS = 8
 # Upstream `deleteCollectionWorkers` default for built-in resources.
 DELETE_COLLECTION_WORKERS = 4
+# The garbage collector's finalizers (upstream `metav1.FinalizerOrphanDependents` /
+# `FinalizerDeleteDependents`).
+FINALIZER_ORPHAN = "orphan"
+FINALIZER_FOREGROUND = "foregroundDeletion"
+
+
+class _DeleteNow(Exception):
+    """Raised inside the delete's update when nothing holds the object back any more."""
 
 
 class _EmptiedFinalizers(Exception):
@@ -447,16 +455,24 @@ class Store:
         graceful, pending = self._before_delete(ctx, existing, options)
         if pending:
             return existing, False
-        meta = metadata(existing)
-        if graceful or meta.get("finalizers"):
-            return await self._mark_deleting(ctx, key, name, options, graceful), False
-
         pre = si.Preconditions(
             uid=options.preconditions.uid if options.preconditions else None,
             resource_version=options.preconditions.resource_version
             if options.preconditions
             else None,
         )
+        meta = metadata(existing)
+        gc_changed, _ = deletion_finalizers_for_garbage_collection(
+            meta.get("finalizers") or [],
+            options,
+            self.strategy.default_garbage_collection_policy(ctx),
+        )
+        if graceful or meta.get("finalizers") or gc_changed:
+            marked = await self._update_for_graceful_deletion_and_finalizers(
+                ctx, key, name, options, graceful, pre, delete_validation
+            )
+            if marked is not None:
+                return marked, False
 
         async def validate(obj: Object) -> None:
             if delete_validation is not None:
@@ -535,12 +551,14 @@ class Store:
         """Upstream `rest.BeforeDelete`: returns (graceful, graceful_pending)."""
         meta = metadata(existing)
         if meta.get("deletionTimestamp"):
-            # Already being deleted: only a shorter grace period changes anything.
-            grace = options.grace_period_seconds
             old_grace = meta.get("deletionGracePeriodSeconds")
-            if grace is None or old_grace is None:
-                return False, bool(meta.get("finalizers"))
-            if grace >= old_grace:
+            # Grace already 0 (finalizers pending, or an interrupted delete): carry on, so the
+            # options may still change the GC finalizers or finish the delete.
+            if not old_grace:
+                return False, False
+            # Graceful deletion under way: only a shorter grace period changes anything.
+            grace = options.grace_period_seconds
+            if grace is None or grace >= old_grace:
                 return False, True
             if grace == 0 and not meta.get("finalizers"):
                 return False, False
@@ -550,40 +568,62 @@ class Store:
         grace = options.grace_period_seconds or 0
         return grace > 0, False
 
-    async def _mark_deleting(
+    async def _update_for_graceful_deletion_and_finalizers(
         self,
         ctx: RequestContext,
         key: str,
         name: str,
         options: DeleteOptions,
         graceful: bool,
-    ) -> Object:
-        """Set deletionTimestamp (and the grace period) without deleting: graceful deletion
-        or pending finalizers (upstream `updateForGracefulDeletionAndFinalizers`)."""
+        preconditions: si.Preconditions,
+        delete_validation: ValidateObjectFunc | None,
+    ) -> Object | None:
+        """Upstream `updateForGracefulDeletionAndFinalizers`: set the GC finalizers the options
+        ask for, then set deletionTimestamp (and the grace period) without deleting. Returns
+        the marked object, or None when nothing holds the object back and it is to be deleted
+        now (the options removed its only finalizers)."""
+        grace = options.grace_period_seconds or 0
 
         async def try_update(existing: Object | None) -> Object:
             assert existing is not None
+            if delete_validation is not None:
+                await delete_validation(ctx, existing)
             meta = metadata(existing)
+            changed, finalizers = deletion_finalizers_for_garbage_collection(
+                meta.get("finalizers") or [],
+                options,
+                self.strategy.default_garbage_collection_policy(ctx),
+            )
+            if changed:
+                if finalizers:
+                    meta["finalizers"] = finalizers
+                else:
+                    meta.pop("finalizers", None)
             first = not meta.get("deletionTimestamp")
             now = datetime.now(UTC).replace(microsecond=0)
-            if graceful:
-                grace = options.grace_period_seconds or 0
+            current = meta.get("deletionTimestamp")
+            if graceful and grace > 0:
                 deadline = now + timedelta(seconds=grace)
-                current = meta.get("deletionTimestamp")
                 if current is None or parse_time(current) > deadline:
                     meta["deletionTimestamp"] = format_time(deadline)
                 meta["deletionGracePeriodSeconds"] = grace
-            else:
-                current = meta.get("deletionTimestamp")
+            elif meta.get("finalizers"):
+                # Upstream `markAsDeleting`.
                 if current is None or parse_time(current) > now:
                     meta["deletionTimestamp"] = format_time(now)
                 meta["deletionGracePeriodSeconds"] = 0
+            else:
+                raise _DeleteNow
             if first and meta.get("generation", 0) > 0:
                 meta["generation"] += 1
             return existing
 
         try:
-            return await self.storage.guaranteed_update(key, try_update, dry_run=options.dry_run)
+            return await self.storage.guaranteed_update(
+                key, try_update, preconditions=preconditions, dry_run=options.dry_run
+            )
+        except _DeleteNow:
+            return None
         except si.StorageError as err:
             self._interpret(err, name)
 
@@ -651,6 +691,50 @@ class Store:
             if rv:
                 table["metadata"] = {"resourceVersion": rv}
         return table
+
+
+def deletion_finalizers_for_garbage_collection(
+    finalizers: list[str], options: DeleteOptions, default: GarbageCollectionPolicy
+) -> tuple[bool, list[str]]:
+    """Upstream `deletionFinalizersForGarbageCollection`: the finalizers a DELETE leaves for
+    the garbage collector, and whether they differ (as a set) from `finalizers`. An explicit
+    orphanDependents / propagationPolicy wins, then a GC finalizer already present, then the
+    kind's default."""
+    supported = default is not GarbageCollectionPolicy.UNSUPPORTED
+    orphan = supported and _should_orphan_dependents(finalizers, options, default)
+    foreground = supported and _should_delete_dependents(finalizers, options)
+    out = [f for f in finalizers if f not in (FINALIZER_ORPHAN, FINALIZER_FOREGROUND)]
+    if orphan:
+        out.append(FINALIZER_ORPHAN)
+    if foreground:
+        out.append(FINALIZER_FOREGROUND)
+    if set(out) == set(finalizers):
+        return False, finalizers
+    return True, out
+
+
+def _should_orphan_dependents(
+    finalizers: list[str], options: DeleteOptions, default: GarbageCollectionPolicy
+) -> bool:
+    if options.orphan_dependents is not None:
+        return options.orphan_dependents
+    if options.propagation_policy is not None:
+        return options.propagation_policy == "Orphan"
+    for f in finalizers:
+        if f in (FINALIZER_ORPHAN, FINALIZER_FOREGROUND):
+            return f == FINALIZER_ORPHAN
+    return default is GarbageCollectionPolicy.ORPHAN_DEPENDENTS
+
+
+def _should_delete_dependents(finalizers: list[str], options: DeleteOptions) -> bool:
+    if options.orphan_dependents is not None:
+        return False
+    if options.propagation_policy is not None:
+        return options.propagation_policy == "Foreground"
+    for f in finalizers:
+        if f in (FINALIZER_ORPHAN, FINALIZER_FOREGROUND):
+            return f == FINALIZER_FOREGROUND
+    return False
 
 
 def partial_object_metadata(obj: Object) -> Object:

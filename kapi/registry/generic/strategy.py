@@ -8,12 +8,14 @@ create: prepare_for_create -> validate (+ generic metadata checks) -> warnings_o
         canonicalize -> admission -> storage create
 update: (inside the storage retry loop) prepare_for_update -> validate_update (+ generic
         metadata update checks) -> warnings_on_update -> canonicalize -> admission -> CAS write
-delete: check_graceful_delete decides whether DELETE only marks the object
+delete: check_graceful_delete decides whether DELETE only marks the object;
+        default_garbage_collection_policy decides the GC finalizers when the request names none
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from kapi.machinery.field import ErrorList
@@ -21,6 +23,18 @@ from kapi.machinery.options import DeleteOptions
 from kapi.registry.context import RequestContext
 
 Object = dict[str, Any]
+
+
+class GarbageCollectionPolicy(StrEnum):
+    """Upstream `rest.GarbageCollectionPolicy`: what a DELETE without an explicit
+    propagation policy does to dependents."""
+
+    #: Background: dependents are collected after the owner is gone.
+    DELETE_DEPENDENTS = "DeleteDependents"
+    #: The `orphan` finalizer is added (legacy extensions/v1beta1 and apps/v1beta* kinds).
+    ORPHAN_DEPENDENTS = "OrphanDependents"
+    #: No GC finalizers at all: DELETE strips `orphan` / `foregroundDeletion` (events).
+    UNSUPPORTED = "Unsupported"
 
 
 class Strategy:
@@ -63,6 +77,10 @@ class Strategy:
         """Return True to delete gracefully: the Store then only sets deletionTimestamp to now
         + options.grace_period_seconds (which this hook may set). Default: delete at once."""
         return False
+
+    def default_garbage_collection_policy(self, ctx: RequestContext) -> GarbageCollectionPolicy:
+        """Upstream `GarbageCollectionDeleteStrategy.DefaultGarbageCollectionPolicy`."""
+        return GarbageCollectionPolicy.DELETE_DEPENDENTS
 
     def should_delete_during_update(self, obj: Object, old: Object) -> bool:
         """Whether an update that leaves `obj` like this completes a pending deletion (upstream
