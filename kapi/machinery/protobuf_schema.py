@@ -1,8 +1,8 @@
 """Protobuf wire schema of the built-in kinds whose request bodies kapi decodes.
 
 Data, not code: one entry per message, taken from the struct tags of upstream's
-`k8s.io/api/<group>/v1/types.go` (core, apps, autoscaling, coordination, policy, batch, rbac,
-networking, scheduling, authentication, authorization) and
+`k8s.io/api/<group>/<version>/types.go` (core, apps, autoscaling v1 and v2, coordination,
+policy, batch, rbac, networking, scheduling, authentication, authorization) and
 `k8s.io/apimachinery/pkg/apis/meta/v1/types.go` (the source `generated.proto` is made from).
 `kapi.machinery.protobuf` parses it on first use.
 
@@ -478,6 +478,50 @@ Condition = 1 type s!; 2 status s!; 3 observedGeneration i; 4 lastTransitionTime
 Scale = 1 metadata meta.ObjectMeta!; 2 spec ScaleSpec!; 3 status ScaleStatus!
 ScaleSpec = 1 replicas i
 ScaleStatus = 1 replicas i!; 2 selector s
+HorizontalPodAutoscaler = 1 metadata meta.ObjectMeta!; 2 spec HorizontalPodAutoscalerSpec!;
+   3 status HorizontalPodAutoscalerStatus!
+HorizontalPodAutoscalerSpec = 1 scaleTargetRef CrossVersionObjectReference!; 2 minReplicas i*;
+   3 maxReplicas i!; 4 targetCPUUtilizationPercentage i*
+CrossVersionObjectReference = 1 kind s!; 2 name s!; 3 apiVersion s
+HorizontalPodAutoscalerStatus = 1 observedGeneration i*; 2 lastScaleTime meta.Time;
+   3 currentReplicas i!; 4 desiredReplicas i!; 5 currentCPUUtilizationPercentage i*
+@autoscaling2
+HorizontalPodAutoscaler = 1 metadata meta.ObjectMeta!; 2 spec HorizontalPodAutoscalerSpec!;
+   3 status HorizontalPodAutoscalerStatus!
+HorizontalPodAutoscalerSpec = 1 scaleTargetRef CrossVersionObjectReference!; 2 minReplicas i*;
+   3 maxReplicas i!; 4 metrics [MetricSpec]; 5 behavior HorizontalPodAutoscalerBehavior
+CrossVersionObjectReference = 1 kind s!; 2 name s!; 3 apiVersion s
+MetricSpec = 1 type s!; 2 object ObjectMetricSource; 3 pods PodsMetricSource;
+   4 resource ResourceMetricSource; 7 containerResource ContainerResourceMetricSource;
+   5 external ExternalMetricSource
+HorizontalPodAutoscalerBehavior = 1 scaleUp HPAScalingRules; 2 scaleDown HPAScalingRules
+HPAScalingRules = 3 stabilizationWindowSeconds i*; 1 selectPolicy s*; 2 policies [HPAScalingPolicy];
+   4 tolerance res.Quantity
+HPAScalingPolicy = 1 type s!; 2 value i!; 3 periodSeconds i!
+ObjectMetricSource = 1 describedObject CrossVersionObjectReference!; 2 target MetricTarget!;
+   3 metric MetricIdentifier!
+PodsMetricSource = 1 metric MetricIdentifier!; 2 target MetricTarget!
+ResourceMetricSource = 1 name s!; 2 target MetricTarget!
+ContainerResourceMetricSource = 1 name s!; 2 target MetricTarget!; 3 container s!
+ExternalMetricSource = 1 metric MetricIdentifier!; 2 target MetricTarget!
+MetricIdentifier = 1 name s!; 2 selector meta.LabelSelector
+MetricTarget = 1 type s!; 2 value res.Quantity; 3 averageValue res.Quantity;
+   4 averageUtilization i*
+HorizontalPodAutoscalerStatus = 1 observedGeneration i*; 2 lastScaleTime meta.Time;
+   3 currentReplicas i; 4 desiredReplicas i!; 5 currentMetrics [MetricStatus]~;
+   6 conditions [HorizontalPodAutoscalerCondition]
+HorizontalPodAutoscalerCondition = 1 type s!; 2 status s!; 3 lastTransitionTime meta.Time!;
+   4 reason s; 5 message s
+MetricStatus = 1 type s!; 2 object ObjectMetricStatus; 3 pods PodsMetricStatus;
+   4 resource ResourceMetricStatus; 7 containerResource ContainerResourceMetricStatus;
+   5 external ExternalMetricStatus
+ObjectMetricStatus = 1 metric MetricIdentifier!; 2 current MetricValueStatus!;
+   3 describedObject CrossVersionObjectReference!
+PodsMetricStatus = 1 metric MetricIdentifier!; 2 current MetricValueStatus!
+ResourceMetricStatus = 1 name s!; 2 current MetricValueStatus!
+ContainerResourceMetricStatus = 1 name s!; 2 current MetricValueStatus!; 3 container s!
+ExternalMetricStatus = 1 metric MetricIdentifier!; 2 current MetricValueStatus!
+MetricValueStatus = 1 value res.Quantity; 2 averageValue res.Quantity; 3 averageUtilization i*
 @coordination
 Lease = 1 metadata meta.ObjectMeta!; 2 spec LeaseSpec!
 LeaseSpec = 1 holderIdentity s*; 2 leaseDurationSeconds i*; 3 acquireTime meta.MicroTime;
@@ -621,6 +665,8 @@ KINDS: dict[tuple[str, str], str] = {
         for kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ControllerRevision")
     },
     ("autoscaling/v1", "Scale"): "autoscaling.Scale",
+    ("autoscaling/v1", "HorizontalPodAutoscaler"): "autoscaling.HorizontalPodAutoscaler",
+    ("autoscaling/v2", "HorizontalPodAutoscaler"): "autoscaling2.HorizontalPodAutoscaler",
     ("coordination.k8s.io/v1", "Lease"): "coordination.Lease",
     ("policy/v1", "Eviction"): "policy.Eviction",
     ("policy/v1beta1", "Eviction"): "policy.Eviction",

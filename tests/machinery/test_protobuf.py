@@ -303,6 +303,10 @@ DISCOVERY: dict[str, Any] = {
          "preferredVersion": {"groupVersion": f"{group}/v1", "version": "v1"}}
         for group in ("apps", "batch", "policy", "rbac.authorization.k8s.io",
                       "networking.k8s.io", "scheduling.k8s.io")
+    ] + [
+        {"name": "autoscaling", "versions": [{"groupVersion": "autoscaling/v2", "version": "v2"},
+                                             {"groupVersion": "autoscaling/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": "autoscaling/v2", "version": "v2"}},
     ]},
     "/api/v1": _resource_list("v1", [
         ("namespaces", "Namespace", False), ("configmaps", "ConfigMap", True),
@@ -310,7 +314,20 @@ DISCOVERY: dict[str, Any] = {
         ("secrets", "Secret", True), ("services", "Service", True),
         ("serviceaccounts", "ServiceAccount", True), ("resourcequotas", "ResourceQuota", True),
     ]),
-    "/apis/apps/v1": _resource_list("apps/v1", [("deployments", "Deployment", True)]),
+    "/apis/apps/v1": _resource_list("apps/v1", [("deployments", "Deployment", True),
+                                                ("deployments/scale", "Scale", True)]),
+    "/apis/autoscaling/v2": _resource_list("autoscaling/v2", [
+        ("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)]),
+    "/apis/autoscaling/v1": _resource_list("autoscaling/v1", [
+        ("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)]),
+    # `kubectl autoscale` reads its target first.
+    "/apis/apps/v1/namespaces/default/deployments/web": {
+        "kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
+    },
     "/apis/batch/v1": _resource_list("batch/v1", [("jobs", "Job", True),
                                                   ("cronjobs", "CronJob", True)]),
     "/apis/policy/v1": _resource_list("policy/v1", [
@@ -440,6 +457,7 @@ COMMANDS: dict[str, list[str]] = {
                             "--max-unavailable=0"],
     "priorityclass": ["create", "priorityclass", "pc", "--value=0", "--description=d",
                       "--preemption-policy=Never"],
+    "autoscale": ["autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu=80%"],
 }
 
 
