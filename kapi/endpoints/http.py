@@ -11,6 +11,7 @@ import orjson
 import yaml
 
 from kapi.machinery import errors
+from kapi.machinery.protobuf import PROTOBUF_MEDIA_TYPE, decode_protobuf
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -80,7 +81,8 @@ def encode(obj: Any, fmt: str, pretty: bool = False) -> bytes:
 
 
 def decode_body(body: bytes, content_type: str) -> Any:
-    """Decode a request body by its media type (JSON or YAML); 400/415 as upstream."""
+    """Decode a request body by its media type (JSON, YAML or Kubernetes protobuf); 400/415
+    as upstream."""
     media = content_type.split(";", 1)[0].strip().lower()
     if media in ("", "application/json", "*/*"):
         try:
@@ -89,6 +91,8 @@ def decode_body(body: bytes, content_type: str) -> Any:
             # A YAML body sent without a content type is common with curl; upstream sniffs too.
             if media:
                 raise errors.new_bad_request(f"error decoding JSON body: {err}") from err
+    elif media == PROTOBUF_MEDIA_TYPE:
+        return decode_protobuf(body)
     elif media not in ("application/yaml", "application/x-yaml", "text/yaml"):
         raise errors.new_unsupported_media_type(
             ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
