@@ -14,7 +14,8 @@ from typing import Any
 
 import uvicorn
 
-from kapi.auth.admission import Chain, NamespaceLifecycle
+from kapi.auth.admission import Chain, NamespaceLifecycle, ServiceAccountAdmission
+from kapi.controllers.garbagecollector import GarbageCollector
 from kapi.controllers.namespace import NamespaceController
 from kapi.controllers.podtermination import PodTerminationController
 from kapi.controllers.serviceaccount import ServiceAccountController
@@ -80,7 +81,7 @@ class Server:
                 raise
             return obj
 
-        admission = Chain([NamespaceLifecycle(get_namespace)])
+        admission = Chain([NamespaceLifecycle(get_namespace), ServiceAccountAdmission()])
         self.app = APIServer(
             groups,
             admission=admission,
@@ -106,6 +107,7 @@ class Server:
             NamespaceController(groups),
             PodTerminationController(groups[GroupVersion("", "v1")]["pods"]),
             ServiceAccountController(namespaces, groups[GroupVersion("", "v1")]["serviceaccounts"]),
+            GarbageCollector(groups),
         ):
             controller.start()
             self._tasks.append(controller)

@@ -77,3 +77,24 @@ class NamespaceLifecycle:
                     "metadata.namespace",
                 ),
             )
+
+
+class ServiceAccountAdmission:
+    """The defaulting half of upstream's `plugin/pkg/admission/serviceaccount`: a pod without
+    a service account runs as `default`. (Token volumes are not mounted: kapi issues no
+    service-account tokens yet.)"""
+
+    async def admit(self, attrs: Attributes, obj: Object | None) -> None:
+        if (
+            obj is None
+            or attrs.operation != CREATE
+            or attrs.subresource
+            or attrs.resource.group_resource != GroupResource("", "pods")
+        ):
+            return
+        spec = obj.get("spec")
+        if not isinstance(spec, dict):
+            return
+        name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        spec["serviceAccountName"] = name
+        spec["serviceAccount"] = name

@@ -436,3 +436,11 @@ def test_new_namespace_gets_default_service_account(api: Any) -> None:
             return
         time.sleep(0.05)
     pytest.fail("no default service account")
+
+
+def test_pod_runs_as_default_service_account(api: Any) -> None:
+    core = client.CoreV1Api(api)
+    created = core.create_namespaced_pod(NS, pod("sa-default"))
+    assert created.spec.service_account_name == "default"
+    assert created.status.phase == "Pending"
+    assert created.status.qos_class == "BestEffort"
