@@ -3,6 +3,10 @@
 Every `interval` seconds the compactor compacts to the revision it saw at the previous tick,
 so any revision stays readable (and watchable) for at least one interval; it also always
 keeps the newest `retain` revisions (kine keeps 1000).
+
+A backend shared by several servers (etcd3) is `SharedCompaction`: before compacting, the
+compactor claims the cycle with upstream's `compact_rev_key` compare-and-swap on a shared
+epoch, so that one server compacts per interval, and another takes over when it stops.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Protocol, runtime_checkable
 
 from kapi.storage.interface import Backend
 
@@ -17,6 +22,15 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 300.0  # upstream --etcd-compaction-interval default: 5 minutes
 DEFAULT_RETAIN = 1000
+
+
+@runtime_checkable
+class SharedCompaction(Protocol):
+    async def claim_compaction(self, epoch: int, revision: int) -> tuple[bool, int, int]:
+        """Move the shared epoch from `epoch` to `epoch + 1`, recording `revision`, if it is
+        still `epoch`. Returns (won, the epoch now, the revision the claim itself was written
+        at, or 0)."""
+        ...
 
 
 class Compactor:
@@ -31,15 +45,25 @@ class Compactor:
         self.interval = interval
         self.retain = retain
         self._seen = 0  # the revision seen at the previous tick
+        self._epoch = 0  # SharedCompaction: the shared epoch as last seen
+        self._claim_rev = 0  # SharedCompaction: the revision our last claim was written at
         self._task: asyncio.Task[None] | None = None
 
     async def tick(self) -> int:
         """One compaction cycle. Returns the revision compacted to (0 if none)."""
         current = await self.backend.current_revision()
+        if current == self._claim_rev:
+            current = self._seen  # nothing was written since but our own claim
         target = min(self._seen, current - self.retain)
         self._seen = current
         if target <= 0 or target <= await self.backend.compact_revision():
             return 0
+        if isinstance(self.backend, SharedCompaction):
+            won, self._epoch, self._claim_rev = await self.backend.claim_compaction(
+                self._epoch, target
+            )
+            if not won:
+                return 0  # another server compacts this cycle
         await self.backend.compact(target)
         return target
 

@@ -3,54 +3,96 @@ backend protocol itself (watch replay vs compaction, progress, the compactor).
 
 To cover another backend, add its name to `BACKENDS` and a branch to `open_test_backend`;
 the cases in `conformance.py` do not change.
+
+etcd3 runs against a real etcd: one server for the module, each test in a key prefix of its
+own (tests run one at a time, so each still sees gap-free revisions); the tests that need a
+store never compacted before get a fresh server.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kapi.storage.backends import open_backend
+from kapi.storage.backends.etcd3 import Etcd3Backend
 from kapi.storage.compactor import Compactor
 from kapi.storage.generic import BackendStorage
 from kapi.storage.interface import Backend, CompactedError, Event, EventType, prefix_end
+from tests.etcd import EtcdServer, start_etcd
 from tests.storage.conformance import CASES, Harness
 
-BACKENDS = ["memory", "sqlite"]
+BACKENDS = ["memory", "sqlite", "etcd3"]
 WATCH_QUEUE_SIZE = 1000
 BOOKMARK_INTERVAL = 0.1
 PREFIX = "/registry/pods/"
 END = prefix_end(PREFIX)
 
 
-async def open_test_backend(kind: str, tmp_path: Path) -> Backend:
+# Tests that assert on a never-compacted store: a shared etcd was compacted by earlier tests.
+FRESH_ETCD = {"test_compactor_compacts_to_previous_tick"}
+_prefixes = itertools.count()
+
+
+async def open_test_backend(kind: str, tmp_path: Path, etcd_url: str = "") -> Backend:
     if kind == "memory":
         return await open_backend("memory", watch_queue_size=WATCH_QUEUE_SIZE)
     if kind == "sqlite":
         return await open_backend(
             "sqlite", path=str(tmp_path / "kapi.db"), watch_queue_size=WATCH_QUEUE_SIZE
         )
+    if kind == "etcd3":
+        return await open_backend(
+            "etcd3",
+            servers=[etcd_url],
+            key_prefix=f"/test{next(_prefixes)}",
+            watch_queue_size=WATCH_QUEUE_SIZE,
+        )
     raise ValueError(kind)
+
+
+@pytest.fixture(scope="module")
+def shared_etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EtcdServer]:
+    server = start_etcd(tmp_path_factory.mktemp("etcd"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(params=BACKENDS)
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
-    b = await open_test_backend(request.param, tmp_path)
+    fresh: EtcdServer | None = None
+    url = ""
+    if request.param == "etcd3":
+        if request.node.originalname in FRESH_ETCD:
+            fresh = start_etcd(tmp_path)
+            url = fresh.url
+        else:
+            url = request.getfixturevalue("shared_etcd").url
+    b = await open_test_backend(request.param, tmp_path, url)
     try:
         yield b
     finally:
         await b.close()
+        if fresh is not None:
+            fresh.stop()
 
 
 @pytest.fixture
 def harness(backend: Backend) -> Harness:
+    # An etcd3 watch is created on its first read, so one never read holds nothing and
+    # replays every event from etcd's history later; the bound of a watch that is running is
+    # tested in test_etcd3_running_watcher_overflows.
+    lazy = isinstance(backend, Etcd3Backend)
     return Harness(
         BackendStorage(backend, bookmark_interval=BOOKMARK_INTERVAL),
         backend.compact,
-        watch_queue_size=WATCH_QUEUE_SIZE,
+        watch_queue_size=None if lazy else WATCH_QUEUE_SIZE,
         bookmark_interval=BOOKMARK_INTERVAL,
     )
 

@@ -15,6 +15,7 @@ from kapi.storage.interface import Backend
 _BACKENDS: dict[str, str] = {
     "memory": "kapi.storage.backends.memory",
     "sqlite": "kapi.storage.backends.sqlite",
+    "etcd3": "kapi.storage.backends.etcd3",
 }
 
 
@@ -24,10 +25,11 @@ def backend_kinds() -> list[str]:
 
 async def open_backend(kind: str, *, path: str = "", **options: Any) -> Backend:
     """Open a backend of `kind` ("memory", "sqlite", ...). `path` is the backend's location
-    (the database file for sqlite; unused by memory); `options` go to the backend unchanged
-    (sqlite: synchronous="FULL"|"NORMAL", readers, watch_queue_size, max_batch; memory:
-    watch_queue_size). Async because opening may start threads or connect. Close it with
-    `await backend.close()`."""
+    (the database file for sqlite; unused by memory and etcd3); `options` go to the backend
+    unchanged (sqlite: synchronous="FULL"|"NORMAL", readers, watch_queue_size, max_batch;
+    memory: watch_queue_size; etcd3: servers=[URL, ...], cafile, certfile, keyfile,
+    key_prefix, request_timeout, retry_timeout, watch_queue_size). Async because opening may
+    start threads or connect. Close it with `await backend.close()`."""
     module_name = _BACKENDS.get(kind)
     if module_name is None:
         raise ValueError(f"unknown storage backend {kind!r}; known: {', '.join(backend_kinds())}")

