@@ -46,6 +46,10 @@ class ServerConfig:
     compaction_interval: float = 300.0
     compaction_min_retained: int = 1000
     sqlite_synchronous: str = "FULL"
+    etcd_servers: list[str] = field(default_factory=lambda: ["http://127.0.0.1:2379"])
+    etcd_cafile: str | None = None
+    etcd_certfile: str | None = None
+    etcd_keyfile: str | None = None
 
 
 class Server:
@@ -64,6 +68,14 @@ class Server:
             cfg.data_dir.mkdir(parents=True, exist_ok=True)
             self.backend = await open_backend(
                 "sqlite", path=str(cfg.data_dir / "kapi.db"), synchronous=cfg.sqlite_synchronous
+            )
+        elif cfg.storage == "etcd3":
+            self.backend = await open_backend(
+                "etcd3",
+                servers=cfg.etcd_servers,
+                cafile=cfg.etcd_cafile,
+                certfile=cfg.etcd_certfile,
+                keyfile=cfg.etcd_keyfile,
             )
         else:
             self.backend = await open_backend(cfg.storage)

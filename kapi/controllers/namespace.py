@@ -23,7 +23,6 @@ from kapi.storage.interface import WatchEventType
 log = logging.getLogger("kapi.controllers.namespace")
 
 FINALIZER = "kubernetes"
-GC_FINALIZERS = ("orphan", "foregroundDeletion")
 RETRY_SECONDS = 1.0
 
 
@@ -122,12 +121,11 @@ class NamespaceController:
             return False
         ns["spec"]["finalizers"] = [f for f in finalizers if f != FINALIZER]
         try:
-            ns = (
-                await self.finalize.update(
-                    ctx, name, DefaultUpdatedObjectInfo(ns), None, None, False, UpdateOptions()
-                )
-            )[0]
-            await self._release_gc_finalizers(ctx, ns)
+            # A namespace deleted with Orphan or Foreground propagation still carries the
+            # garbage collector's finalizer; the garbage collector removes it.
+            await self.finalize.update(
+                ctx, name, DefaultUpdatedObjectInfo(ns), None, None, False, UpdateOptions()
+            )
         except errors.StatusError as err:
             if err.code in (404,):
                 return True
@@ -135,16 +133,3 @@ class NamespaceController:
                 return False
             raise
         return True
-
-    async def _release_gc_finalizers(self, ctx: RequestContext, ns: dict[str, Any]) -> None:
-        """Upstream's garbage collector removes `orphan` / `foregroundDeletion` once a
-        namespace's dependents are handled; a namespace has none left at this point."""
-        meta = ns.get("metadata") or {}
-        finalizers = meta.get("finalizers") or []
-        kept = [f for f in finalizers if f not in GC_FINALIZERS]
-        if kept == finalizers:
-            return
-        meta["finalizers"] = kept
-        await self.namespaces.update(
-            ctx, meta["name"], DefaultUpdatedObjectInfo(ns), None, None, False, UpdateOptions()
-        )
