@@ -46,7 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data-dir", type=Path, default=Path.home() / ".kapi")
     s.add_argument("--bind-address", default="127.0.0.1")
     s.add_argument("--port", type=int, default=6443, help="0 picks a free port")
-    s.add_argument("--storage", choices=["sqlite", "memory"], default="sqlite")
+    s.add_argument("--storage", choices=["sqlite", "memory", "etcd3"], default="sqlite")
+    s.add_argument(
+        "--etcd-servers",
+        default="http://127.0.0.1:2379",
+        help="comma-separated etcd client URLs (--storage etcd3)",
+    )
+    s.add_argument("--etcd-cafile", default=None, help="CA bundle to verify etcd's certificate")
+    s.add_argument("--etcd-certfile", default=None, help="client certificate for etcd")
+    s.add_argument("--etcd-keyfile", default=None, help="key of the etcd client certificate")
     s.add_argument("--kubeconfig", type=Path, default=None, help="default: DATA_DIR/kubeconfig")
     s.add_argument(
         "--sqlite-synchronous",
@@ -87,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         compaction_interval=args.compaction_interval,
         compaction_min_retained=args.compaction_min_retained,
         sqlite_synchronous=args.sqlite_synchronous,
+        etcd_servers=[u.strip() for u in args.etcd_servers.split(",") if u.strip()],
+        etcd_cafile=args.etcd_cafile,
+        etcd_certfile=args.etcd_certfile,
+        etcd_keyfile=args.etcd_keyfile,
     )
     server = Server(config)
 

@@ -185,11 +185,10 @@ class EtcdCluster:
         return [m.url for m in self.members]
 
     def stop(self) -> None:
-        for m in self.members:  # signal all first: members shut down in parallel
-            if m.proc is not None and m.proc.poll() is None:
-                m.proc.send_signal(signal.SIGTERM)
+        # Killed, not terminated: the data is thrown away, and members that lost a peer take
+        # seconds to shut down gracefully.
         for m in self.members:
-            m.stop()
+            m.kill()
 
 
 def start_cluster(base: Path, size: int = 3) -> EtcdCluster:
