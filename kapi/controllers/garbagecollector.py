@@ -301,6 +301,8 @@ class GarbageCollector:
                     await w.stop()
             except asyncio.CancelledError:
                 raise
+            except errors.StatusError as err:  # e.g. 410: the list's revision was compacted
+                log.warning("%s: list/watch failed (%s); relisting", res.name, err.message)
             except Exception:
                 log.exception("%s: list/watch failed; relisting", res.name)
             await asyncio.sleep(RELIST_DELAY_SECONDS)
@@ -331,7 +333,7 @@ class GarbageCollector:
         # Every resource is listed: verify the owners nothing has shown (upstream's
         # "virtual" nodes), which finds dependents whose owner never existed.
         for uid, node in self.nodes.items():
-            if any(owner not in self.nodes for owner in node.owners):
+            if any(self._needs_verification(node, owner) for owner in node.owners):
                 self.queue.add(("delete", uid))
         self._synced.set()
 
@@ -364,13 +366,10 @@ class GarbageCollector:
                 self._enqueue_if_deleting_dependents(owner_uid)
         for owner_uid in node.owners.keys() - old_owners.keys():
             self.dependents.setdefault(owner_uid, set()).add(uid)
-            owner = self.nodes.get(owner_uid)
-            if owner is None:
-                if self._synced.is_set():
-                    self.queue.add(("delete", uid))
-            elif owner.deleting_dependents or not _points_at(node.owners[owner_uid], owner, node):
-                # Verify the reference: a namespaced owner in another namespace, or a
-                # reference whose kind or name is not the object's, is absent for it.
+            # Before every resource is listed an unseen owner proves nothing; the check
+            # runs for the whole graph once the lists are in.
+            seen = self._synced.is_set() or owner_uid in self.nodes
+            if seen and self._needs_verification(node, owner_uid):
                 self.queue.add(("delete", uid))
         # Transitions into a GC deletion (upstream processTransitions).
         if node.orphaning and not (old is not None and old.orphaning):
@@ -379,6 +378,16 @@ class GarbageCollector:
             for dep in self.dependents.get(uid, ()):
                 self.queue.add(("delete", dep))
             self.queue.add(("delete", uid))
+
+    def _needs_verification(self, node: Node, owner_uid: str) -> bool:
+        """Whether `node`'s reference to `owner_uid` has to be checked by a live read: the
+        owner was never seen (it may never have existed), is deleting its dependents, or is
+        not what the reference names as seen from `node` (a namespaced owner in another
+        namespace, another kind or name), in which case it is absent for `node`."""
+        owner = self.nodes.get(owner_uid)
+        if owner is None or owner.deleting_dependents:
+            return True
+        return not _points_at(node.owners[owner_uid], owner, node)
 
     def _remove(self, uid: str) -> None:
         node = self.nodes.pop(uid, None)

@@ -416,6 +416,13 @@ async def test_restart_rederives_state_from_lists(api: API, groups: Groups) -> N
     await api.create("pods", pod("p2", [ref(fg)]))
     orphaner = await api.create("replicasets", replica_set("or"))
     await api.create("pods", pod("p3", [ref(orphaner)]))
+    # References to verify once everything is listed: an owner that never existed, and a
+    # namespaced owner (listed after its would-be dependent) in another namespace.
+    ghost = {"apiVersion": "v1", "kind": "Node", "name": "ghost", "uid": "no-such-uid"}
+    await api.create("configmaps", configmap("ghost-dep", [ghost]))
+    await api.create("namespaces", namespace("other"), ns="")
+    keeper = await api.create("replicasets", replica_set("keeper"))
+    await api.create("configmaps", configmap("cross-ns", [ref(keeper)]), ns="other")
     # All three deletions happen while no collector runs.
     await api.delete("replicasets", "web")
     await api.delete("replicasets", "fg", propagation_policy="Foreground")
@@ -430,6 +437,8 @@ async def test_restart_rederives_state_from_lists(api: API, groups: Groups) -> N
         await eventually(lambda: gone(api, "replicasets", "or"), "orphaning owner finished")
         p3 = await api.get("pods", "p3")
         assert p3 is not None and "ownerReferences" not in p3["metadata"]
+        await eventually(lambda: gone(api, "configmaps", "ghost-dep"), "ghost's dependent")
+        await eventually(lambda: gone(api, "configmaps", "cross-ns", "other"), "cross-ns dep")
     finally:
         await controller.stop()
 
