@@ -15,14 +15,23 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import aetcd
 import pytest
 
 from kapi.storage.backends import open_backend
 from kapi.storage.backends.etcd3 import Etcd3Backend
 from kapi.storage.compactor import Compactor
-from kapi.storage.generic import BackendStorage
-from kapi.storage.interface import Backend, CompactedError, Event, EventType, prefix_end
+from kapi.storage.generic import BackendStorage, encode_object
+from kapi.storage.interface import (
+    Backend,
+    CompactedError,
+    Event,
+    EventType,
+    WatchOverflowError,
+    prefix_end,
+)
 from tests.etcd import EtcdServer, start_etcd
 from tests.storage.conformance import CASES, Harness
 
@@ -223,3 +232,128 @@ async def test_compactor_task_runs_and_stops(backend: Backend) -> None:
         await asyncio.sleep(0.01)
     await c.stop()
     assert await backend.compact_revision() == target
+
+
+# --------------------------------------------------------------------------------------------
+# etcd3 only: what a shared, remote store adds
+
+
+async def open_etcd3(url: str, **options: Any) -> Etcd3Backend:
+    b = await open_test_backend("etcd3", Path(), url)
+    assert isinstance(b, Etcd3Backend)
+    for k, v in options.items():
+        setattr(b, k, v)
+    return b
+
+
+async def test_etcd3_running_watcher_overflows(shared_etcd: EtcdServer) -> None:
+    b = await open_etcd3(shared_etcd.url, watch_queue_size=50)
+    try:
+        r = await put(b, "a")
+        w = b.watch(PREFIX, END, start_revision=r)
+        it = aiter(w)
+        assert (await asyncio.wait_for(anext(it), 5)).events[0].kv.mod_revision == r
+        await asyncio.gather(*(put(b, f"k{i}") for i in range(200)))  # nobody reads
+        await asyncio.sleep(1)  # etcd sends the events after it acknowledged the writes
+        with pytest.raises(WatchOverflowError):
+            for _ in range(200):
+                await asyncio.wait_for(anext(it), 5)
+        await w.cancel()
+    finally:
+        await b.close()
+
+
+async def test_etcd3_keys_and_values_are_the_plain_registry_layout(
+    shared_etcd: EtcdServer,
+) -> None:
+    """Without a key prefix, kapi's keys are upstream's `/registry/...` keys and its values the
+    same JSON bytes the embedded backends store: any etcd client reads them as they are."""
+    host, port = shared_etcd.url.removeprefix("http://").split(":")
+    b = await open_backend("etcd3", servers=[shared_etcd.url])
+    storage = BackendStorage(b)
+    raw = aetcd.Client(host=host, port=int(port))
+    try:
+        obj = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "plain"}}
+        out = await storage.create("/registry/configmaps/layout/plain", obj)
+        got = await raw.get(b"/registry/configmaps/layout/plain")
+        assert got is not None
+        assert got.value == encode_object(obj)
+        assert got.mod_revision == int(out["metadata"]["resourceVersion"])
+    finally:
+        await raw.close()
+        await b.close()
+
+
+async def test_etcd3_two_backends_share_one_store(shared_etcd: EtcdServer) -> None:
+    a = await open_backend("etcd3", servers=[shared_etcd.url], key_prefix="/shared")
+    b = await open_backend("etcd3", servers=[shared_etcd.url], key_prefix="/shared")
+    try:
+        start = await b.current_revision()
+        w = b.watch(PREFIX, END, start_revision=start + 1)
+        it = aiter(w)
+        ok, kv = await a.create(PREFIX + "x", b"1")
+        assert ok and kv is not None and kv.mod_revision == start + 1
+        batch = await asyncio.wait_for(anext(it), 5)
+        assert [(e.kv.key, e.kv.mod_revision) for e in batch.events] == [(PREFIX + "x", start + 1)]
+        assert await b.current_revision() == start + 1  # linearizable: sees A's write at once
+        # compare-and-swap across processes: one of two updates from the same revision wins
+        results = await asyncio.gather(
+            a.update(PREFIX + "x", b"from-a", expected_mod_revision=kv.mod_revision),
+            b.update(PREFIX + "x", b"from-b", expected_mod_revision=kv.mod_revision),
+        )
+        assert sorted(ok for ok, _ in results) == [False, True]
+        winner = next(new for ok, new in results if ok)
+        loser = next(cur for ok, cur in results if not ok)
+        assert loser == winner  # the loser is handed the current value
+        await w.cancel()
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_etcd3_watch_resumes_across_an_etcd_restart(tmp_path: Path) -> None:
+    etcd = start_etcd(tmp_path)
+    b = await open_etcd3(etcd.url)
+    try:
+        first = await put(b, "a", b"0")
+        w = b.watch(PREFIX, END, start_revision=first)
+        it = aiter(w)
+        revs = [first]
+        got: list[int] = []
+        while len(got) < 1:
+            got += [e.kv.mod_revision for e in (await asyncio.wait_for(anext(it), 5)).events]
+        for i in range(5):
+            revs.append(await put(b, "a", str(i).encode()))
+        await asyncio.to_thread(etcd.stop)
+        await asyncio.to_thread(etcd.start)  # same data dir and ports
+        for i in range(5):
+            revs.append(await put(b, "b", str(i).encode()))
+        while len(got) < len(revs):
+            batch = await asyncio.wait_for(anext(it), 15)
+            got += [e.kv.mod_revision for e in batch.events]
+        assert got == revs  # every event once, in order, across the new stream
+        await w.cancel()
+    finally:
+        await b.close()
+        etcd.stop()
+
+
+async def test_etcd3_compactors_of_two_servers_take_turns(tmp_path: Path) -> None:
+    """Upstream's compact_rev_key protocol: in each cycle exactly one server compacts."""
+    etcd = start_etcd(tmp_path)
+    a = await open_etcd3(etcd.url)
+    b = await open_etcd3(etcd.url)
+    try:
+        ca = Compactor(a, interval=3600, retain=0)
+        cb = Compactor(b, interval=3600, retain=0)
+        assert (await ca.tick(), await cb.tick()) == (0, 0)  # both only record a revision
+        for rnd in range(3):
+            for i in range(3):
+                await put(a, f"r{rnd}-{i}")
+            done = [await ca.tick(), await cb.tick()]
+            assert sum(1 for t in done if t) == 1, done
+            assert await a.compact_revision() == await b.compact_revision() == max(done)
+    finally:
+        await a.close()
+        await b.close()
+        etcd.stop()
