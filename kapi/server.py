@@ -81,7 +81,7 @@ class Server:
             self.backend = await open_backend(cfg.storage)
         storage = BackendStorage(self.backend)
         groups = builtin_api_groups(storage)
-        namespaces = groups[GroupVersion("", "v1")]["namespaces"]
+        namespaces: Any = groups[GroupVersion("", "v1")]["namespaces"]
         system_ctx = RequestContext()
 
         async def get_namespace(name: str) -> dict[str, Any] | None:

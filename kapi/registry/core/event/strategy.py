@@ -11,7 +11,7 @@ from kapi.machinery import validation as mv
 from kapi.machinery.field import ErrorList, Path
 from kapi.registry.context import RequestContext
 from kapi.registry.core.shape import mapping, text
-from kapi.registry.generic.strategy import Strategy
+from kapi.registry.generic.strategy import GarbageCollectionPolicy, Strategy
 
 Object = dict[str, Any]
 
@@ -97,6 +97,10 @@ class EventStrategy(Strategy):
         "source",
         "type",
     )
+
+    def default_garbage_collection_policy(self, ctx: RequestContext) -> GarbageCollectionPolicy:
+        # Events are not garbage-collected by owner; DELETE strips any GC finalizers.
+        return GarbageCollectionPolicy.UNSUPPORTED
 
     def validate(self, ctx: RequestContext, obj: Object) -> ErrorList:
         return validate_event(obj)
