@@ -35,6 +35,11 @@ class CacheOptions:
     window_size: int = 10_000  # changes kept for watch resumption and snapshot reads
     watcher_queue_size: int = 10_000  # live events a watcher may have pending
     bookmark_interval: float = 60.0  # upstream defaultBookmarkFrequency
+    # Request progress notifications on the backend watch and trust them (the Backend
+    # contract: a progress batch at R follows every event up to R). False for backends that
+    # break it: etcd before 3.5.8 can answer a progress request ahead of pending events
+    # (etcd-io/etcd#15220); the cache then advances on events only.
+    progress_requests: bool = True
     retry_min: float = 0.1  # backoff between attempts to re-establish the backend watch
     retry_max: float = 5.0
 
@@ -156,6 +161,8 @@ class ResourceCache:
     def _on_batch(self, batch: WatchBatch) -> None:
         store = self.store
         if batch.progress:
+            if not self.options.progress_requests:
+                return  # not a proof that every earlier event arrived
             store.observe(batch.revision)
             self._progress_requested = False
             if self._bookmark_due:
@@ -181,16 +188,23 @@ class ResourceCache:
     async def _tick_bookmarks(self) -> None:
         while True:
             await self._clock.sleep(self.options.bookmark_interval)
-            if self._bookmark_watchers and self._bw is not None:
+            if not self._bookmark_watchers or self._bw is None:
+                continue
+            if self.options.progress_requests:
                 # Sent when the progress answer arrives, at the revision it brings.
                 self._bookmark_due = True
                 await self._request_progress()
+            else:
+                rev = self.store.revision
+                for w in tuple(self._watchers):
+                    if w.bookmarks:
+                        w.offer_bookmark(rev)
 
     # -- freshness
 
     async def _request_progress(self) -> None:
         bw = self._bw
-        if bw is None or self._progress_requested:
+        if bw is None or self._progress_requested or not self.options.progress_requests:
             return
         self._progress_requested = True
         self.stats.progress_requests += 1
@@ -219,7 +233,8 @@ class ResourceCache:
 
     async def wait_fresh(self, revision: int, timeout: float) -> bool:
         """Wait until the cache is ready and at `revision` or newer, asking the backend
-        watch for progress notifications meanwhile; False after `timeout` seconds."""
+        watch for progress notifications meanwhile (when allowed); False after `timeout`
+        seconds."""
         clock = self._clock
         deadline = clock.now() + timeout
         loop = asyncio.get_running_loop()
@@ -248,12 +263,18 @@ class ResourceCache:
         initial_events_end: bool,
         bookmarks: bool,
     ) -> CacheWatcher:
-        """Register a watcher at the cache's current revision (synchronous, so no change
-        can fall between its interval and its live events). Raises CompactedError if
-        `after` is below the window."""
+        """Register a watcher at the cache's current revision R (synchronous, so no change
+        can fall between its interval and its live events). With `after` = N it gets every
+        change after N: the window's changes after N if N <= R, else the live changes above
+        N (the cache receives every change after R in order, so none is missed). Raises
+        CompactedError if N is below the window."""
         store = self.store
         snapshot = store.snapshot(start, end) if initial_events else None
-        replay = store.changes_after(after, start, end) if after is not None else None
+        replay = None
+        if after is not None:
+            if after < store.floor:
+                raise CompactedError(after, store.floor)
+            replay = store.changes_after(after, start, end) if after < store.revision else []
         w = CacheWatcher(
             start,
             end,
@@ -262,6 +283,7 @@ class ResourceCache:
             replay=replay,
             initial_events_end=store.revision if initial_events_end else None,
             bookmarks=bookmarks,
+            skip_through=after if after is not None and after > store.revision else 0,
             max_queue=self.options.watcher_queue_size,
             on_stop=self._forget,
         )

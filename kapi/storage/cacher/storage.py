@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kapi.storage.cacher.clock import Clock, LoopClock
 from kapi.storage.cacher.delegator import (
@@ -40,6 +40,20 @@ from kapi.storage.interface import (
     Watch,
 )
 
+
+@runtime_checkable
+class ProgressOrdering(Protocol):
+    """Optional Backend capability: `progress_ordered` is False when a requested progress
+    notification may arrive ahead of events (etcd before 3.5.8). Backends without it are
+    taken at the Backend contract's word."""
+
+    progress_ordered: bool
+
+
+def progress_ordered(backend: Backend) -> bool:
+    return backend.progress_ordered if isinstance(backend, ProgressOrdering) else True
+
+
 FRESHNESS_TIMEOUT = 3.0  # upstream blockTimeout: how long a read waits for the cache
 COMPACTION_POLL_INTERVAL = 15.0  # upstream compactorPollPeriod
 
@@ -50,6 +64,11 @@ class CachedStorage:
     `backend` is the Backend under `inner` (defaults to `inner.backend`). Caches start
     lazily, one per resource prefix (`prefix_of(key)`), on the first operation under it;
     `stop()` (or leaving `async with`) ends their backend watches and closes every watcher.
+
+    `progress_requests`: whether the cache may request progress notifications on its
+    backend watches and rely on them (consistent lists from memory, bookmarks at the
+    backend's revision). Default: the backend's `progress_ordered` if it has one, else True.
+    Pass False for etcd older than 3.5.8 (3.4.25); upstream requires 3.5.13+ / 3.4.31+.
     """
 
     def __init__(
@@ -64,6 +83,7 @@ class CachedStorage:
         freshness_timeout: float = FRESHNESS_TIMEOUT,
         compaction_poll_interval: float = COMPACTION_POLL_INTERVAL,
         prefix_of: Callable[[str], str | None] = resource_prefix,
+        progress_requests: bool | None = None,
     ) -> None:
         self.inner = inner
         self.backend: Backend = backend if backend is not None else inner.backend
@@ -73,6 +93,9 @@ class CachedStorage:
             watcher_queue_size=watcher_queue_size,
             bookmark_interval=(
                 inner.bookmark_interval if bookmark_interval is None else bookmark_interval
+            ),
+            progress_requests=(
+                progress_ordered(self.backend) if progress_requests is None else progress_requests
             ),
         )
         self.freshness_timeout = freshness_timeout
@@ -146,17 +169,24 @@ class CachedStorage:
         revision; and every read (`own_writes`) the newest revision written through this
         server under the prefix, so that a client reads its own writes even at RV "0".
         Raises FutureRevisionError for a revision the backend has not reached, or that the
-        cache did not reach within the freshness timeout."""
+        cache did not reach within the freshness timeout. Without progress requests only
+        events move the cache, so a revision it has not seen (or a consistent read) goes to
+        storage instead of waiting."""
         target = max(min_rv, cache.written) if own_writes else min_rv
         if not consistent and cache.fresh(target):
             return True
+        timeout = self.freshness_timeout
+        if not self.options.progress_requests:
+            if consistent or not await cache.wait_fresh(0, timeout):
+                return False
+            return cache.fresh(min_rv) and await cache.wait_fresh(target, timeout)
         if consistent:
             target = max(target, await self.backend.current_revision())
         elif not cache.fresh(min_rv):
             current = await self.backend.current_revision()
             if min_rv > current:
                 raise FutureRevisionError(min_rv, current)
-        if await cache.wait_fresh(target, self.freshness_timeout):
+        if await cache.wait_fresh(target, timeout):
             return True
         if not consistent and cache.ready and cache.store.revision < min_rv:
             raise FutureRevisionError(min_rv, cache.store.revision)
@@ -227,20 +257,31 @@ class CachedStorage:
         cache = self._cache(key, start)
         if cache is None:
             return await self.inner.watch(key, opts)
-        if plan.after is not None:
-            ok = await self._fresh(cache, plan.after, own_writes=False)
-            if ok:
-                await self._floor(cache)
+        after = plan.after
+        if after is not None:
+            # No need to wait for the cache to reach N: the watcher skips what it has not
+            # been asked for (see ResourceCache.add_watcher).
+            if not await cache.wait_fresh(0, self.freshness_timeout):
+                return await self.inner.watch(key, opts)
+            if after > cache.store.revision:
+                current = await self.backend.current_revision()
+                if after > current:
+                    raise FutureRevisionError(after, current)
+            await self._floor(cache)
         else:
-            ok = await self._fresh(cache, plan.min_revision, consistent=plan.consistent)
-        if not ok:
-            return await self.inner.watch(key, opts)
+            consistent = plan.consistent
+            if consistent and not self.options.progress_requests:
+                if opts.send_initial_events:
+                    return await self.inner.watch(key, opts)
+                consistent = False  # a legacy watch from "": upstream serves it like "0"
+            if not await self._fresh(cache, plan.min_revision, consistent=consistent):
+                return await self.inner.watch(key, opts)
         return cache.add_watcher(
             start,
             end,
             cache.store.matcher(opts.predicate),
             initial_events=plan.initial_events,
-            after=plan.after,
+            after=after,
             initial_events_end=plan.initial_events_end,
             bookmarks=opts.allow_watch_bookmarks,
         )

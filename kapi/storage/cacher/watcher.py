@@ -55,6 +55,7 @@ class CacheWatcher:
         replay: list[Change] | None,
         initial_events_end: int | None,
         bookmarks: bool,
+        skip_through: int = 0,
         max_queue: int,
         on_stop: Callable[[CacheWatcher], None],
     ) -> None:
@@ -67,6 +68,8 @@ class CacheWatcher:
         self._pos = 0
         self._initial_events_end = initial_events_end
         self._max = max_queue
+        # Started ahead of the cache: live changes up to here were asked not to be sent.
+        self._skip_through = skip_through
         self._queue: deque[_Queued] = deque()
         self._on_stop = on_stop
         self._error: BaseException | None = None
@@ -79,6 +82,10 @@ class CacheWatcher:
     def offer(self, ch: Change) -> None:
         if not (self.start <= ch.kv.key < self.end) or self._closed:
             return
+        if self._skip_through:
+            if ch.kv.mod_revision <= self._skip_through:
+                return
+            self._skip_through = 0
         if self._match is None:
             if ch.deleted and ch.prev is None:
                 return
@@ -89,8 +96,8 @@ class CacheWatcher:
             self._put(item)
 
     def offer_bookmark(self, revision: int) -> None:
-        if self._closed:
-            return
+        if self._closed or revision < self._skip_through:
+            return  # never a bookmark behind the revision the client started from
         q = self._queue
         if q and type(q[-1]) is int:
             q[-1] = revision  # one pending bookmark is enough
