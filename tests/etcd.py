@@ -13,6 +13,7 @@ import importlib.util
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -56,6 +57,42 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+@dataclass(frozen=True)
+class TLSFiles:
+    """A throw-away CA, a server certificate for 127.0.0.1/localhost and a client certificate,
+    made with the `openssl` command."""
+
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    client_cert: Path
+    client_key: Path
+
+
+def make_tls(directory: Path) -> TLSFiles:
+    directory.mkdir(parents=True, exist_ok=True)
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("the openssl command is needed to make test certificates")
+
+    def run(*args: str) -> None:
+        subprocess.run([openssl, *args], cwd=directory, check=True, capture_output=True)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    days = ["-days", "2"]
+    run("req", "-x509", *ec, *days, "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca")
+    for name, usage in (("server", "serverAuth,clientAuth"), ("client", "clientAuth")):
+        ext = directory / f"{name}.ext"
+        ext.write_text(f"subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage={usage}\n")
+        run("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
+        sign = ["-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-extfile", str(ext)]
+        run("x509", "-req", *days, *sign, "-in", f"{name}.csr", "-out", f"{name}.crt")
+    d = directory
+    return TLSFiles(
+        d / "ca.crt", d / "server.crt", d / "server.key", d / "client.crt", d / "client.key"
+    )
+
+
 @dataclass
 class EtcdServer:
     """One etcd member. `initial_cluster` is the `name=peer-url,...` list of every member."""
@@ -69,11 +106,14 @@ class EtcdServer:
     # No fsync: these servers only ever die by signal, never by power loss, and tests on a
     # shared disk are much faster without it.
     no_fsync: bool = True
+    # Serve clients over TLS and require client certificates signed by `tls.ca`.
+    tls: TLSFiles | None = None
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.client_port}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.client_port}"
 
     @property
     def peer_url(self) -> str:
@@ -113,6 +153,16 @@ class EtcdServer:
         ]
         if self.no_fsync:
             cmd.append("--unsafe-no-fsync")
+        if self.tls is not None:
+            cmd += [
+                "--cert-file",
+                str(self.tls.server_cert),
+                "--key-file",
+                str(self.tls.server_key),
+                "--trusted-ca-file",
+                str(self.tls.ca),
+                "--client-cert-auth",
+            ]
         return cmd
 
     def spawn(self) -> None:
@@ -127,8 +177,12 @@ class EtcdServer:
             )
 
     def healthy(self) -> bool:
+        context = None
+        if self.tls is not None:
+            context = ssl.create_default_context(cafile=str(self.tls.ca))
+            context.load_cert_chain(str(self.tls.client_cert), str(self.tls.client_key))
         try:
-            with urllib.request.urlopen(self.url + "/health", timeout=1) as resp:
+            with urllib.request.urlopen(self.url + "/health", timeout=1, context=context) as resp:
                 return b'"health":"true"' in resp.read()
         except (urllib.error.URLError, OSError):
             return False
@@ -170,10 +224,12 @@ class EtcdServer:
         self.stop(signal.SIGKILL)
 
 
-def start_etcd(base: Path, name: str = "etcd0", *, no_fsync: bool = True) -> EtcdServer:
+def start_etcd(
+    base: Path, name: str = "etcd0", *, no_fsync: bool = True, tls: TLSFiles | None = None
+) -> EtcdServer:
     """A single-member etcd with its data under `base`."""
     client, peer = free_ports(2)
-    return EtcdServer(name, base / name, client, peer, no_fsync=no_fsync).start()
+    return EtcdServer(name, base / name, client, peer, no_fsync=no_fsync, tls=tls).start()
 
 
 @dataclass

@@ -19,7 +19,7 @@ from kubernetes.client.rest import ApiException
 
 from kapi.storage.backends import open_backend
 from tests.e2e.harness import KapiProcess
-from tests.etcd import EtcdServer, start_cluster, start_etcd
+from tests.etcd import EtcdServer, make_tls, start_cluster, start_etcd
 
 NS = "default"
 PATH = f"/api/v1/namespaces/{NS}/configmaps"
@@ -291,3 +291,31 @@ def test_etcd_member_killed_mid_burst_loses_no_acknowledged_write(tmp_path: Path
         if server is not None:
             server.stop()
         cluster.stop()
+
+
+def test_kapi_talks_to_etcd_over_tls(tmp_path: Path) -> None:
+    tls = make_tls(tmp_path / "tls")
+    etcd = start_etcd(tmp_path / "etcd", tls=tls)
+    server = KapiProcess(
+        tmp_path / "kapi",
+        storage="etcd3",
+        extra_args=[
+            "--etcd-servers",
+            etcd.url,
+            "--etcd-cafile",
+            str(tls.ca),
+            "--etcd-certfile",
+            str(tls.client_cert),
+            "--etcd-keyfile",
+            str(tls.client_key),
+        ],
+    )
+    try:
+        server.start()
+        with server.http() as c:
+            r = c.post(PATH, json=configmap("over-tls"))
+            assert r.status_code == 201, r.text
+            assert c.get(f"{PATH}/over-tls").status_code == 200
+    finally:
+        server.stop()
+        etcd.stop()

@@ -29,10 +29,11 @@ from kapi.storage.interface import (
     CompactedError,
     Event,
     EventType,
+    StorageError,
     WatchOverflowError,
     prefix_end,
 )
-from tests.etcd import EtcdServer, start_etcd
+from tests.etcd import EtcdServer, make_tls, start_etcd
 from tests.storage.conformance import CASES, Harness
 
 BACKENDS = ["memory", "sqlite", "etcd3"]
@@ -356,4 +357,29 @@ async def test_etcd3_compactors_of_two_servers_take_turns(tmp_path: Path) -> Non
     finally:
         await a.close()
         await b.close()
+        etcd.stop()
+
+
+async def test_etcd3_over_tls_with_a_client_certificate(tmp_path: Path) -> None:
+    tls = make_tls(tmp_path / "tls")
+    etcd = start_etcd(tmp_path, tls=tls)
+    try:
+        assert etcd.url.startswith("https://")
+        b = await open_backend(
+            "etcd3",
+            servers=[etcd.url],
+            cafile=str(tls.ca),
+            certfile=str(tls.client_cert),
+            keyfile=str(tls.client_key),
+        )
+        try:
+            ok, kv = await b.create(PREFIX + "secure", b"1")
+            assert ok and kv is not None
+            assert (await b.get(PREFIX + "secure"))[0] == kv
+        finally:
+            await b.close()
+        # without the client certificate etcd refuses the connection
+        with pytest.raises(StorageError):
+            await open_backend("etcd3", servers=[etcd.url], cafile=str(tls.ca), connect_timeout=2)
+    finally:
         etcd.stop()
