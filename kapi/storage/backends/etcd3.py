@@ -239,7 +239,8 @@ class Etcd3Backend:
             await asyncio.wait_for(self.current_revision(), connect_timeout)
         except (TimeoutError, StorageError) as e:
             await channel.close()
-            raise EtcdUnavailableError(f"cannot reach etcd at {', '.join(servers)}: {e}") from None
+            why = str(e) or f"no answer within {connect_timeout:g}s"
+            raise EtcdUnavailableError(f"cannot reach etcd at {', '.join(servers)}: {why}") from None
         return self
 
     # -- keys
@@ -263,8 +264,10 @@ class Etcd3Backend:
         delay = 0.05
         retried = False
         while True:
+            # No attempt outlives the retry budget by more than a moment.
+            timeout = max(0.5, min(self._timeout, deadline - time.monotonic()))
             try:
-                resp = await method(request, timeout=self._timeout, wait_for_ready=True)
+                resp = await method(request, timeout=timeout, wait_for_ready=True)
                 return resp, retried
             except grpc.RpcError as e:
                 err = _translate(e, revision)
