@@ -240,7 +240,8 @@ class Etcd3Backend:
         except (TimeoutError, StorageError) as e:
             await channel.close()
             why = str(e) or f"no answer within {connect_timeout:g}s"
-            raise EtcdUnavailableError(f"cannot reach etcd at {', '.join(servers)}: {why}") from None
+            where = ", ".join(servers)
+            raise EtcdUnavailableError(f"cannot reach etcd at {where}: {why}") from None
         return self
 
     # -- keys
