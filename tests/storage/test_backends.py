@@ -15,7 +15,6 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import aetcd
 import pytest
@@ -56,12 +55,7 @@ async def open_test_backend(kind: str, tmp_path: Path, etcd_url: str = "") -> Ba
             "sqlite", path=str(tmp_path / "kapi.db"), watch_queue_size=WATCH_QUEUE_SIZE
         )
     if kind == "etcd3":
-        return await open_backend(
-            "etcd3",
-            servers=[etcd_url],
-            key_prefix=f"/test{next(_prefixes)}",
-            watch_queue_size=WATCH_QUEUE_SIZE,
-        )
+        return await open_etcd3(etcd_url)
     raise ValueError(kind)
 
 
@@ -239,11 +233,14 @@ async def test_compactor_task_runs_and_stops(backend: Backend) -> None:
 # etcd3 only: what a shared, remote store adds
 
 
-async def open_etcd3(url: str, **options: Any) -> Etcd3Backend:
-    b = await open_test_backend("etcd3", Path(), url)
+async def open_etcd3(url: str, *, watch_queue_size: int = WATCH_QUEUE_SIZE) -> Etcd3Backend:
+    b = await open_backend(
+        "etcd3",
+        servers=[url],
+        key_prefix=f"/test{next(_prefixes)}",
+        watch_queue_size=watch_queue_size,
+    )
     assert isinstance(b, Etcd3Backend)
-    for k, v in options.items():
-        setattr(b, k, v)
     return b
 
 

@@ -217,6 +217,7 @@ class Etcd3Backend:
         self._retry_timeout = retry_timeout
         self._compact = 0  # the highest compaction point known to this process
         self._closed = False
+        self.server_version = ""  # of the member answering at start-up
         self.watch_queue_size = watch_queue_size
         self._watches = _WatchStream(self, rpc.WatchStub(channel))
 
@@ -235,14 +236,38 @@ class Etcd3Backend:
         cluster without quorum fails at start-up, not at the first request)."""
         channel = await _open_channel(servers, cafile, certfile, keyfile)
         self = cls(channel, **options)
+
+        async def probe() -> str:
+            status, _ = await self._rpc(rpc.MaintenanceStub(channel).Status, rpc.StatusRequest())
+            await self.current_revision()  # linearizable: the cluster has a leader
+            version: str = status.version
+            return version
+
         try:
-            await asyncio.wait_for(self.current_revision(), connect_timeout)
+            self.server_version = await asyncio.wait_for(probe(), connect_timeout)
         except (TimeoutError, StorageError) as e:
             await channel.close()
             why = str(e) or f"no answer within {connect_timeout:g}s"
             where = ", ".join(servers)
             raise EtcdUnavailableError(f"cannot reach etcd at {where}: {why}") from None
+        if not self.progress_requests_reliable:
+            log.warning(
+                "etcd %s may answer a watch progress request before events it has not sent "
+                "yet (etcd-io/etcd#15220); consistent reads served from a watch cache need "
+                "etcd >= 3.5.13 or 3.4.31",
+                self.server_version,
+            )
         return self
+
+    @property
+    def progress_requests_reliable(self) -> bool:
+        """Whether the connected etcd answers `request_progress()` only after every earlier
+        event (the versions Kubernetes requires for consistent reads from its cache)."""
+        try:
+            v = tuple(int(x) for x in self.server_version.split(".")[:3])
+        except ValueError:
+            return False
+        return v >= (3, 5, 13) or (3, 4, 31) <= v < (3, 5, 0)
 
     # -- keys
 
