@@ -51,6 +51,8 @@ class CacheStats:
     closed_watchers: int = 0  # closed by a re-list
     overflowed_watchers: int = 0
     progress_requests: int = 0
+    cache_reads: int = 0  # gets, lists and watches served from memory
+    storage_reads: int = 0  # ... and those passed to storage
     errors: list[str] = field(default_factory=list)
 
 

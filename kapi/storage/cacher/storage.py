@@ -217,9 +217,11 @@ class CachedStorage:
             or plan.kind is ReadKind.STORAGE
             or not await self._fresh(cache, plan.revision)
         ):
+            _count_storage_read(cache)
             return await self.inner.get(
                 key, resource_version=resource_version, ignore_not_found=ignore_not_found
             )
+        cache.stats.cache_reads += 1
         kv = cache.store.get(key)
         if kv is None:
             if ignore_not_found:
@@ -232,11 +234,14 @@ class CachedStorage:
         plan = plan_list(opts, prefix)
         cache = self._cache(key, start)
         if cache is None or not await self._ready_for_list(cache, plan):
+            _count_storage_read(cache)
             return await self.inner.get_list(key, opts)
         store = cache.store
         revision = plan.revision if plan.kind is ReadKind.EXACT else store.revision
         if revision < store.floor:  # the window moved while we waited
+            _count_storage_read(cache)
             return await self.inner.get_list(key, opts)
+        cache.stats.cache_reads += 1
         match = store.matcher(opts.predicate)
         page_start = plan.continue_key or start
         return list_from_store(store, revision, page_start, end, prefix, opts, match)
@@ -262,7 +267,7 @@ class CachedStorage:
             # No need to wait for the cache to reach N: the watcher skips what it has not
             # been asked for (see ResourceCache.add_watcher).
             if not await cache.wait_fresh(0, self.freshness_timeout):
-                return await self.inner.watch(key, opts)
+                return await self._watch_storage(cache, key, opts)
             if after > cache.store.revision:
                 current = await self.backend.current_revision()
                 if after > current:
@@ -272,10 +277,11 @@ class CachedStorage:
             consistent = plan.consistent
             if consistent and not self.options.progress_requests:
                 if opts.send_initial_events:
-                    return await self.inner.watch(key, opts)
+                    return await self._watch_storage(cache, key, opts)
                 consistent = False  # a legacy watch from "": upstream serves it like "0"
             if not await self._fresh(cache, plan.min_revision, consistent=consistent):
-                return await self.inner.watch(key, opts)
+                return await self._watch_storage(cache, key, opts)
+        cache.stats.cache_reads += 1
         return cache.add_watcher(
             start,
             end,
@@ -285,6 +291,10 @@ class CachedStorage:
             initial_events_end=plan.initial_events_end,
             bookmarks=opts.allow_watch_bookmarks,
         )
+
+    async def _watch_storage(self, cache: ResourceCache, key: str, opts: ListOptions) -> Watch:
+        cache.stats.storage_reads += 1
+        return await self.inner.watch(key, opts)
 
     async def count(self, key: str) -> int:
         return await self.inner.count(key)
@@ -355,6 +365,11 @@ class CachedStorage:
         if not dry_run:
             self._written(cache, out)
         return out
+
+
+def _count_storage_read(cache: ResourceCache | None) -> None:
+    if cache is not None:
+        cache.stats.storage_reads += 1
 
 
 def list_from_store(
