@@ -251,11 +251,13 @@ async def test_etcd3_running_watcher_overflows(shared_etcd: EtcdServer) -> None:
         w = b.watch(PREFIX, END, start_revision=r)
         it = aiter(w)
         assert (await asyncio.wait_for(anext(it), 5)).events[0].kv.mod_revision == r
-        await asyncio.gather(*(put(b, f"k{i}") for i in range(200)))  # nobody reads
-        await asyncio.sleep(1)  # etcd sends the events after it acknowledged the writes
+        await asyncio.gather(*(put(b, f"k{i}") for i in range(400)))
+        # A reader far slower than the writers: its queue passes the bound of 50 long
+        # before it could have read every event.
         with pytest.raises(WatchOverflowError):
-            for _ in range(200):
+            for _ in range(400):
                 await asyncio.wait_for(anext(it), 5)
+                await asyncio.sleep(0.01)
         await w.cancel()
     finally:
         await b.close()
