@@ -152,7 +152,7 @@ class Server:
             loop="none",
             timeout_keep_alive=120,
         )
-        server = _UvicornServer(uv_config)
+        server = _UvicornServer(uv_config, app)
 
         async def announce() -> None:
             while not server.started:
@@ -171,7 +171,16 @@ class Server:
 
 class _UvicornServer(uvicorn.Server):
     """uvicorn re-raises a caught SIGTERM after its graceful shutdown, so the process would die
-    by the signal; kapi, like kube-apiserver, exits 0 after a clean shutdown."""
+    by the signal; kapi, like kube-apiserver, exits 0 after a clean shutdown. Shutdown first
+    ends open watches, which would otherwise hold it until their timeouts."""
+
+    def __init__(self, config: uvicorn.Config, api: APIServer) -> None:
+        super().__init__(config)
+        self.api = api
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.api.begin_shutdown()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

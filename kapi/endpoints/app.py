@@ -242,6 +242,12 @@ class APIServer:
         else:
             await send_text(send, 500, "\n".join(lines) + f"\n{endpoint} check failed\n")
 
+    def begin_shutdown(self) -> None:
+        """Stop reporting ready and end every open watch, so a graceful shutdown does not wait
+        for watch timeouts."""
+        self.ready = False
+        self.handler.watch_stop.set()
+
     async def _is_ready(self) -> bool:
         return self.ready
 

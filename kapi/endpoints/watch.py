@@ -74,7 +74,10 @@ async def serve_watch(
     timeout: float,
     content_type: str,
     extra_headers: list[tuple[bytes, bytes]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
+    """Stream until the watch ends, the timeout passes, the client leaves or `stop` is set
+    (server shutdown: upstream ends every watch then, and clients re-watch elsewhere)."""
     headers = [
         (b"content-type", content_type.encode()),
         (b"cache-control", b"no-cache, private"),
@@ -100,16 +103,17 @@ async def serve_watch(
 
     pump_task = asyncio.create_task(pump())
     gone_task = asyncio.create_task(disconnected())
+    tasks: set[asyncio.Task[Any]] = {pump_task, gone_task}
+    if stop is not None:
+        tasks.add(asyncio.create_task(stop.wait()))
     try:
-        done, _ = await asyncio.wait(
-            {pump_task, gone_task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-        )
+        done, _ = await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if pump_task in done:
             pump_task.result()
     finally:
-        for t in (pump_task, gone_task):
+        for t in tasks:
             t.cancel()
-        for t in (pump_task, gone_task):
+        for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         await watch.stop()

@@ -49,3 +49,30 @@ def test_data_survives_restart(tmp_path: Path) -> None:
         assert got.stdout == rv.stdout
     finally:
         again.stop()
+
+
+def test_shutdown_does_not_wait_for_open_watches(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    server = KapiProcess(tmp_path / "d").start()
+    url = server.url + "/api/v1/namespaces/default/configmaps?watch=1"
+
+    def watch() -> None:
+        try:
+            with httpx.stream("GET", url, timeout=60) as r:
+                for _ in r.iter_bytes():
+                    pass
+        except httpx.HTTPError:
+            pass
+
+    watchers = [threading.Thread(target=watch, daemon=True) for _ in range(3)]
+    for t in watchers:
+        t.start()
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    assert server.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - t0 < 5
+    for t in watchers:
+        t.join(5)
+        assert not t.is_alive()
