@@ -3,6 +3,7 @@ patch,delete,watch}.go`). Handlers use only the verb protocols of `kapi.registry
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +50,8 @@ _LIST_CONVERSIONS = frozenset({"Table", "PartialObjectMetadataList"})
 class ResourceHandler:
     def __init__(self, admission: Chain) -> None:
         self.admission = admission
+        # Set at server shutdown: every open watch ends.
+        self.watch_stop = asyncio.Event()
 
     async def handle(
         self, req: Request, send: Send, info: RequestInfo, res: InstalledResource
@@ -203,6 +206,7 @@ class ResourceHandler:
             req.receive,
             timeout=watch_timeout(opts.timeout_seconds),
             content_type="application/json",
+            stop=self.watch_stop,
         )
 
     async def _decode_object(
