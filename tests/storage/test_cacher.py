@@ -463,6 +463,37 @@ async def test_raw_list_from_cache_matches_the_decoded_list(embedded: Backend) -
         )
 
 
+async def test_raw_watchers_share_pre_encoded_events(embedded: Backend) -> None:
+    async with cached_over(embedded) as s:
+        h = Harness(s, embedded.compact)
+        a = await s.create(key("a"), pod("a", labels={"app": "web"}))
+        start = str(rv(a))
+        raws = [await watch(h, resource_version=start, raw=True) for _ in range(2)]
+        plain = await watch(h, resource_version=start)
+        selected = await watch(
+            h, resource_version=start, raw=True, predicate=selector("app", "web")
+        )
+        await update(h, "a", "x", 1)
+        await s.guaranteed_update(key("a"), set_labels({"app": "db"}))
+        await s.delete(key("a"))
+        expected = [(e.type, e.object) for e in await plain.take(3)]
+        assert [t for t, _ in expected] == [MODIFIED, MODIFIED, DELETED]
+        got = [await w.take(3) for w in raws]
+        for events in got:
+            assert all(isinstance(e.object, orjson.Fragment) for e in events)
+            assert [(e.type, orjson.loads(orjson.dumps(e.object))) for e in events] == expected
+        assert all(x.object is y.object for x, y in zip(*got, strict=True))  # encoded once
+        # Leaving the selection: the previous state at the change's revision.
+        stays, leaves = await selected.take(2)
+        assert (stays.type, orjson.loads(orjson.dumps(stays.object))) == expected[0]
+        last_selected = orjson.loads(orjson.dumps(leaves.object))
+        assert leaves.type is DELETED and rv(last_selected) == rv(a) + 2
+        assert last_selected["metadata"]["labels"] == {"app": "web"}
+        assert last_selected["spec"] == {"x": 1}
+        for w in [*raws, plain, selected]:
+            await w.w.stop()
+
+
 async def test_selector_attributes_are_computed_once_per_object_version() -> None:
     calls: list[str] = []
 
@@ -506,6 +537,20 @@ async def test_stop_closes_watchers_and_later_calls_use_storage(embedded: Backen
     assert s.caches() == {}
     assert names((await s.get_list(PREFIX, ListOptions())).items) == ["a"]
     assert s.caches() == {}  # served by storage; no cache restarted
+
+
+async def test_dropping_a_cache_closes_its_watchers(embedded: Backend) -> None:
+    async with cached_over(embedded) as s:
+        h = Harness(s, embedded.compact)
+        a = await s.create(key("a"), pod("a"))
+        ev = await watch(h, resource_version=str(rv(a)))
+        first = cache_of(s)
+        await s.drop_cache(PREFIX)
+        with pytest.raises(StopAsyncIteration):
+            await ev.next()
+        assert PREFIX not in s.caches()
+        assert names((await s.get_list(PREFIX, ListOptions(resource_version="0"))).items) == ["a"]
+        assert cache_of(s) is not first
 
 
 # --------------------------------------------------------------------------------------------
@@ -881,7 +926,7 @@ def test_watch_items_for_a_predicate() -> None:
         ch = store.apply(ev)
         assert ch is not None
         item = watch_item(ch, match)
-        seen.append(None if item is None else (item[0], item[1].value, item[2]))
+        seen.append(None if item is None else (item[0], ch.state(item[2]).value, ch.revision))
     assert seen == [
         None,
         (ADDED, web, 3),

@@ -25,17 +25,23 @@ Invariants (everything that decides them lives in this package):
 3. Atomic registration. A watcher's interval (snapshot or replay) and its registration for
    live changes happen in one synchronous step at R, and dispatch applies a batch and offers
    it to watchers in one synchronous step, so a watcher gets every change after its start
-   revision exactly once and in order.
+   revision exactly once and in order. A watch from N > R does not wait for the cache: it
+   registers at R and skips the live changes up to N (the cache receives every change after
+   R in order), and gets no bookmark below N.
 4. Freshness. GET "" goes to storage (as upstream). Other reads first wait (up to 3 s, with
    progress requests on the backend watch) until R >= max(requested N, the newest revision
    written through this server under the prefix); a consistent read (LIST "") also until R >=
    the backend's current revision. N above the backend's revision, or not reached in time,
    is FutureRevisionError (504 "Too large resource version"); a consistent read that times
-   out, or a cache that is not ready, falls back to storage.
+   out, or a cache that is not ready, falls back to storage. Progress requests are used only
+   if the backend's answers never overtake its events (`progress_requests`; not etcd before
+   3.5.8): without them consistent reads, and reads at a revision the cache has not seen
+   through events, go to storage, as upstream does over such an etcd.
 5. Watch events. DELETED carries the last state at the delete's revision; with a predicate,
    entering the selection is ADDED, leaving it DELETED (previous state, event revision).
    Bookmarks (allow_watch_bookmarks) come every `bookmark_interval`, at the revision of a
-   progress notification requested for them; with send_initial_events, a BOOKMARK annotated
+   progress notification requested for them (without progress requests: at R); with
+   send_initial_events, a BOOKMARK annotated
    `k8s.io/initial-events-end` follows the initial events, at the snapshot revision.
 6. Slow watchers. Dispatch never waits; a watcher with `watcher_queue_size` live events
    pending is closed with WatchOverflowError (the API ends the stream; the client re-watches).
@@ -43,13 +49,14 @@ Invariants (everything that decides them lives in this package):
    the backend no longer has that history, it re-lists, and closes every watcher, since
    none of them can be served the changes in between gap-free.
 8. Objects are stored once, as the backend's stored bytes; every object handed out is a
-   fresh dict (raw lists splice the revision into the bytes without decoding).
+   fresh dict. Raw lists splice the revision into the bytes without decoding; raw watches
+   get `orjson.Fragment`s, encoded once per change and shared by every raw watcher.
 """
 
 from kapi.storage.cacher.clock import Clock, LoopClock
 from kapi.storage.cacher.delegator import resource_prefix
 from kapi.storage.cacher.resource import CacheOptions, CacheStats, ResourceCache
-from kapi.storage.cacher.storage import CachedStorage
+from kapi.storage.cacher.storage import CachedStorage, ProgressOrdering
 
 __all__ = [
     "CacheOptions",
@@ -57,6 +64,7 @@ __all__ = [
     "CachedStorage",
     "Clock",
     "LoopClock",
+    "ProgressOrdering",
     "ResourceCache",
     "resource_prefix",
 ]

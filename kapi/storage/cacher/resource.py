@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 
 from kapi.storage.cacher.clock import Clock, wait_until_done
@@ -53,7 +54,7 @@ class CacheStats:
     progress_requests: int = 0
     cache_reads: int = 0  # gets, lists and watches served from memory
     storage_reads: int = 0  # ... and those passed to storage
-    errors: list[str] = field(default_factory=list)
+    errors: deque[str] = field(default_factory=lambda: deque(maxlen=20))  # the latest
 
 
 class ResourceCache:
@@ -264,6 +265,7 @@ class ResourceCache:
         after: int | None,
         initial_events_end: bool,
         bookmarks: bool,
+        raw: bool = False,
     ) -> CacheWatcher:
         """Register a watcher at the cache's current revision R (synchronous, so no change
         can fall between its interval and its live events). With `after` = N it gets every
@@ -286,6 +288,7 @@ class ResourceCache:
             initial_events_end=store.revision if initial_events_end else None,
             bookmarks=bookmarks,
             skip_through=after if after is not None and after > store.revision else 0,
+            raw=raw,
             max_queue=self.options.watcher_queue_size,
             on_stop=self._forget,
         )

@@ -147,6 +147,15 @@ class CachedStorage:
     def caches(self) -> dict[str, ResourceCache]:
         return dict(self._caches)
 
+    async def drop_cache(self, key: str) -> None:
+        """Stop and forget the cache of the resource `key` belongs to (e.g. when a custom
+        resource definition is deleted); its watchers are closed. The next operation under
+        the prefix starts a new one."""
+        prefix = self._prefix_of(key)
+        cache = self._caches.pop(prefix, None) if prefix is not None else None
+        if cache is not None:
+            await cache.stop()
+
     def _cache(self, key: str, start: str) -> ResourceCache | None:
         cache = self.cache_for(key)
         if cache is None or not start.startswith(cache.prefix):
@@ -257,6 +266,9 @@ class CachedStorage:
         return await self._fresh(cache, plan.revision, own_writes=False)
 
     async def watch(self, key: str, opts: ListOptions) -> Watch:
+        """With `opts.raw` (the caller only serializes events as JSON), ADDED, MODIFIED and
+        DELETED objects are `orjson.Fragment`s shared between watchers, not dicts; a
+        watch this cache cannot serve goes to storage, which returns dicts either way."""
         start, end, _ = _key_range(key, opts.recursive)
         plan = plan_watch(opts)
         cache = self._cache(key, start)
@@ -290,6 +302,7 @@ class CachedStorage:
             after=after,
             initial_events_end=plan.initial_events_end,
             bookmarks=opts.allow_watch_bookmarks,
+            raw=opts.raw,
         )
 
     async def _watch_storage(self, cache: ResourceCache, key: str, opts: ListOptions) -> Watch:

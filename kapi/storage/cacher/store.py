@@ -17,9 +17,10 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import orjson
 from sortedcontainers import SortedDict
 
-from kapi.storage.generic import decode_object
+from kapi.storage.generic import decode_object, encoded_object
 from kapi.storage.interface import (
     AttrsFunc,
     CompactedError,
@@ -33,25 +34,47 @@ from kapi.storage.interface import (
 
 Attrs = tuple[Mapping[str, str], Mapping[str, str]]
 Matcher = Callable[[KeyValue], bool]
-# A watch event before decoding: (type, the state to send, the resourceVersion to give it).
-WatchItem = tuple[WatchEventType, KeyValue, int]
 
 
 class Change:
     """One applied change. `kv` is the new state (for a delete: an empty value at the
     delete's revision); `prev` the state it replaced, taken from the cache itself (None for
-    a create)."""
+    a create). Every watch event of a change is at the change's revision."""
 
-    __slots__ = ("deleted", "kv", "prev")
+    __slots__ = ("_encoded", "deleted", "kv", "prev")
 
     def __init__(self, kv: KeyValue, prev: KeyValue | None, deleted: bool) -> None:
         self.kv = kv
         self.prev = prev
         self.deleted = deleted
+        self._encoded: orjson.Fragment | None = None
 
     @property
     def revision(self) -> int:
         return self.kv.mod_revision
+
+    def state(self, prev: bool) -> KeyValue:
+        kv = self.prev if prev else self.kv
+        assert kv is not None
+        return kv
+
+    def decoded(self, prev: bool) -> Object:
+        """A fresh dict of the new (or previous) state at the change's revision."""
+        return decode_object(self.state(prev).value, self.kv.mod_revision)
+
+    def encoded(self, prev: bool) -> orjson.Fragment:
+        """The same as pre-encoded JSON, built once and shared by every raw watcher (only
+        the state events carry: the previous one for a delete, else the new one)."""
+        if prev != self.deleted:
+            return encoded_object(self.state(prev).value, self.kv.mod_revision)
+        enc = self._encoded
+        if enc is None:
+            enc = self._encoded = encoded_object(self.state(prev).value, self.kv.mod_revision)
+        return enc
+
+
+# A watch event before decoding: (type, change, whether it carries the previous state).
+WatchItem = tuple[WatchEventType, Change, bool]
 
 
 def default_attrs(obj: Object) -> Attrs:
@@ -64,24 +87,23 @@ def watch_item(ch: Change, match: Matcher | None) -> WatchItem | None:
     """The event a watcher with predicate `match` sees for `ch` (upstream cacheWatcher
     `convertToWatchEvent`): entering the selection is ADDED, leaving it DELETED with the
     previous state, a delete carries the last state; all at the change's revision."""
-    rev = ch.kv.mod_revision
     prev = ch.prev
     if ch.deleted:
         if prev is None or (match is not None and not match(prev)):
             return None
-        return WatchEventType.DELETED, prev, rev
+        return WatchEventType.DELETED, ch, True
     if prev is None:
         if match is not None and not match(ch.kv):
             return None
-        return WatchEventType.ADDED, ch.kv, rev
+        return WatchEventType.ADDED, ch, False
     if match is None:
-        return WatchEventType.MODIFIED, ch.kv, rev
+        return WatchEventType.MODIFIED, ch, False
     cur_in = match(ch.kv)
     old_in = match(prev)
     if cur_in:
-        return (WatchEventType.MODIFIED if old_in else WatchEventType.ADDED), ch.kv, rev
+        return (WatchEventType.MODIFIED if old_in else WatchEventType.ADDED), ch, False
     if old_in:
-        return WatchEventType.DELETED, prev, rev
+        return WatchEventType.DELETED, ch, True
     return None
 
 
@@ -333,7 +355,3 @@ _MAX_FIELD_NAME_SETS = 64
 def _intern(s: Any) -> Any:
     # Interned strings are freed with their last reference, so unique values do not leak.
     return sys.intern(s) if type(s) is str else s
-
-
-def decode_item(item: WatchItem) -> Object:
-    return decode_object(item[1].value, item[2])

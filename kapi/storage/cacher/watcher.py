@@ -6,7 +6,8 @@ changes the dispatcher offers it. The dispatcher never waits: live items go into
 queue, and a watcher whose queue is full is closed with `WatchOverflowError` (its queue
 dropped), so a slow client costs neither the writer nor the other watchers anything and holds
 a bounded amount of memory. Objects are decoded when the client takes them, into a fresh dict
-each time.
+each time; a `raw` watcher (whose caller only serializes events as JSON) gets them as
+`orjson.Fragment`s instead, encoded once per change and shared by every raw watcher.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kapi.storage.cacher.store import Change, Matcher, WatchItem, watch_item
-from kapi.storage.generic import INITIAL_EVENTS_ANNOTATION, decode_object
+from kapi.storage.generic import INITIAL_EVENTS_ANNOTATION, decode_object, encoded_object
 from kapi.storage.interface import (
     KeyValue,
     WatchEvent,
@@ -56,6 +57,7 @@ class CacheWatcher:
         initial_events_end: int | None,
         bookmarks: bool,
         skip_through: int = 0,
+        raw: bool = False,
         max_queue: int,
         on_stop: Callable[[CacheWatcher], None],
     ) -> None:
@@ -68,6 +70,7 @@ class CacheWatcher:
         self._pos = 0
         self._initial_events_end = initial_events_end
         self._max = max_queue
+        self._raw = raw
         # Started ahead of the cache: live changes up to here were asked not to be sent.
         self._skip_through = skip_through
         self._queue: deque[_Queued] = deque()
@@ -153,7 +156,7 @@ class CacheWatcher:
             if ev is not None:
                 return ev
             if self._queue:
-                return _to_event(self._queue.popleft())
+                return self._to_event(self._queue.popleft())
             self._waiter = asyncio.get_running_loop().create_future()
             try:
                 await self._waiter
@@ -168,7 +171,11 @@ class CacheWatcher:
                 kv = snap[self._pos]
                 self._pos += 1
                 if match is None or match(kv):
-                    return WatchEvent(ADDED, decode_object(kv.value, kv.mod_revision))
+                    if self._raw:
+                        obj: Any = encoded_object(kv.value, kv.mod_revision)
+                    else:
+                        obj = decode_object(kv.value, kv.mod_revision)
+                    return WatchEvent(ADDED, obj)
             self._snapshot = None
         replay = self._replay
         if replay is not None:
@@ -177,7 +184,7 @@ class CacheWatcher:
                 self._pos += 1
                 item = watch_item(ch, self._match)
                 if item is not None:
-                    return _to_event(item)
+                    return self._to_event(item)
             self._replay = None
         if self._initial_events_end is not None:
             rev, self._initial_events_end = self._initial_events_end, None
@@ -187,16 +194,14 @@ class CacheWatcher:
     async def stop(self) -> None:
         self.close()
 
-
-def _to_event(item: _Queued) -> WatchEvent:
-    if type(item) is Change:
-        kv, prev = item.kv, item.prev
-        rev = kv.mod_revision
-        if item.deleted:
-            assert prev is not None
-            return WatchEvent(DELETED, decode_object(prev.value, rev))
-        return WatchEvent(ADDED if prev is None else MODIFIED, decode_object(kv.value, rev))
-    if type(item) is int:
-        return bookmark_event(item)
-    etype, state, rev = item  # type: ignore[misc]
-    return WatchEvent(etype, decode_object(state.value, rev))
+    def _to_event(self, item: _Queued) -> WatchEvent:
+        if type(item) is int:
+            return bookmark_event(item)
+        if type(item) is Change:
+            prev = item.deleted
+            etype = DELETED if prev else (ADDED if item.prev is None else MODIFIED)
+            ch = item
+        else:
+            etype, ch, prev = item  # type: ignore[misc]
+        obj: Any = ch.encoded(prev) if self._raw else ch.decoded(prev)
+        return WatchEvent(etype, obj)
