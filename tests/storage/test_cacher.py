@@ -128,8 +128,8 @@ async def cached(backend: Backend) -> AsyncIterator[CachedStorage]:
         backend,
         watcher_queue_size=WATCHER_QUEUE_SIZE,
         compaction_poll_interval=0.0,
-        progress_requests=trusts_progress(backend),
     ) as s:
+        assert s.options.progress_requests is trusts_progress(backend)  # the default
         if isinstance(backend, Etcd3Backend):
             await warm_up(s, PREFIX)
         yield s

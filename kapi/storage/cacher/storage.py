@@ -43,15 +43,25 @@ from kapi.storage.interface import (
 
 @runtime_checkable
 class ProgressOrdering(Protocol):
-    """Optional Backend capability: `progress_ordered` is False when a requested progress
-    notification may arrive ahead of events (etcd before 3.5.8). Backends without it are
-    taken at the Backend contract's word."""
+    """Optional Backend capability: `progress_ordered` is True when a requested progress
+    notification always follows every earlier event of the watch (etcd 3.5.8+ / 3.4.25+;
+    upstream requires 3.5.13+ / 3.4.31+), False when it may overtake them."""
 
     progress_ordered: bool
 
 
+# In-process backends whose progress marker is queued behind every published event.
+_ORDERED_BY_CONSTRUCTION = frozenset(
+    {"kapi.storage.backends.memory", "kapi.storage.backends.sqlite"}
+)
+
+
 def progress_ordered(backend: Backend) -> bool:
-    return backend.progress_ordered if isinstance(backend, ProgressOrdering) else True
+    """Whether the cache may rely on `backend`'s progress notifications: what the backend
+    declares, else only for the embedded backends (safe by default for any other)."""
+    if isinstance(backend, ProgressOrdering):
+        return bool(backend.progress_ordered)
+    return type(backend).__module__ in _ORDERED_BY_CONSTRUCTION
 
 
 FRESHNESS_TIMEOUT = 3.0  # upstream blockTimeout: how long a read waits for the cache
@@ -67,8 +77,9 @@ class CachedStorage:
 
     `progress_requests`: whether the cache may request progress notifications on its
     backend watches and rely on them (consistent lists from memory, bookmarks at the
-    backend's revision). Default: the backend's `progress_ordered` if it has one, else True.
-    Pass False for etcd older than 3.5.8 (3.4.25); upstream requires 3.5.13+ / 3.4.31+.
+    backend's revision). Default: `progress_ordered(backend)` -- True for memory and sqlite,
+    for other backends only if they declare `progress_ordered = True` (see
+    `ProgressOrdering`); etcd older than 3.5.8 must not.
     """
 
     def __init__(
