@@ -10,6 +10,14 @@ from typing import Any
 
 from kapi.auth.admission import CREATE, DELETE, UPDATE, Attributes, Chain
 from kapi.endpoints import params
+from kapi.endpoints.fieldmanager import (
+    APPLY_PATCH,
+    ApplyObjectInfo,
+    RecordedPut,
+    Recorder,
+    decode_apply_body,
+    supports_apply,
+)
 from kapi.endpoints.http import (
     Receive,
     Request,
@@ -35,7 +43,6 @@ from kapi.machinery.strategicpatch import (
 )
 from kapi.registry import rest
 from kapi.registry.context import RequestContext
-from kapi.registry.generic.updated_object import DefaultUpdatedObjectInfo
 
 Object = dict[str, Any]
 
@@ -276,7 +283,12 @@ class ResourceHandler:
         obj = await self._decode_object(req, ctx, res, opts.field_validation)
         name = metadata(obj).get("name", "")
         await self.admission.admit(self._attrs(info, res, CREATE, name), obj)
-        out = await res.storage.create(ctx, obj, None, opts)
+        after_create = None
+        if not res.subresource:  # a subresource create (binding, eviction) stores no object
+            recorder = Recorder(opts.field_manager, res)
+            recorder.prepare(None, obj)
+            after_create = recorder.after_create
+        out = await res.storage.create(ctx, obj, after_create, opts)
         await self.respond(req, send, ctx, 201, out, neg, res)
 
     async def update(
@@ -297,8 +309,15 @@ class ResourceHandler:
                 f"({info.name})"
             )
         await self.admission.admit(self._attrs(info, res, UPDATE, info.name), obj)
+        recorder = Recorder(opts.field_manager, res)
         out, created = await res.storage.update(
-            ctx, info.name, DefaultUpdatedObjectInfo(obj), None, None, False, opts
+            ctx,
+            info.name,
+            RecordedPut(obj, recorder),
+            recorder.after_create,
+            recorder.after_update,
+            False,
+            opts,
         )
         await self.respond(req, send, ctx, 201 if created else 200, out, neg, res)
 
@@ -315,21 +334,57 @@ class ResourceHandler:
         supported = [JSON_PATCH, MERGE_PATCH]
         if has_strategic_merge_schema(res.gvk):
             supported.append(STRATEGIC_MERGE_PATCH)
+        if supports_apply(res):
+            supported.append(APPLY_PATCH)
         if patch_type not in supported:
             raise errors.new_unsupported_media_type(supported)
-        opts = params.update_options(req.query, ctx.user_agent, "PatchOptions")
-        if params.parse_bool(req.query, "force"):
+        apply = patch_type == APPLY_PATCH
+        # Upstream `ValidatePatchOptions`.
+        if not apply and "force" in req.query:
             raise errors.new_invalid(
                 GroupKind("meta.k8s.io", "PatchOptions"),
                 "",
                 [fielderr.forbidden("force", "may not be specified for non-apply patch")],
             )
+        if apply and not req.param("fieldManager"):
+            raise errors.new_invalid(
+                GroupKind("meta.k8s.io", "PatchOptions"),
+                "",
+                [fielderr.required("fieldManager", "is required for apply patch")],
+            )
+        opts = params.update_options(req.query, ctx.user_agent, "PatchOptions")
         body = await req.body()
-        patch_doc = decode_body(body, "application/json")
-        info_obj = _PatchedObjectInfo(
-            self, ctx, res, info.name, patch_type, patch_doc, opts.field_validation
-        )
-        out, created = await res.storage.update(ctx, info.name, info_obj, None, None, False, opts)
+        info_obj: rest.UpdatedObjectInfo
+        if apply:
+            config, strict_problems = decode_apply_body(body)
+            info_obj = ApplyObjectInfo(
+                res,
+                info.name,
+                config,
+                opts.field_manager,
+                bool(params.parse_bool(req.query, "force")),
+                strict_problems,
+                opts.field_validation,
+            )
+            # Apply creates a missing object (upstream `forceAllowCreate`).
+            out, created = await res.storage.update(
+                ctx, info.name, info_obj, None, None, True, opts
+            )
+        else:
+            patch_doc = decode_body(body, "application/json")
+            recorder = Recorder(opts.field_manager, res)
+            info_obj = _PatchedObjectInfo(
+                self, ctx, res, info.name, patch_type, patch_doc, opts.field_validation, recorder
+            )
+            out, created = await res.storage.update(
+                ctx,
+                info.name,
+                info_obj,
+                recorder.after_create,
+                recorder.after_update,
+                False,
+                opts,
+            )
         await self.respond(req, send, ctx, 201 if created else 200, out, neg, res)
 
     async def delete(
@@ -401,6 +456,7 @@ class _PatchedObjectInfo:
         patch_type: str,
         patch: Any,
         directive: str,
+        recorder: Recorder,
     ) -> None:
         self.handler = handler
         self.ctx = ctx
@@ -409,6 +465,7 @@ class _PatchedObjectInfo:
         self.patch_type = patch_type
         self.patch = patch
         self.directive = directive
+        self.recorder = recorder
 
     def preconditions(self) -> tuple[str | None, str | None]:
         return None, None
@@ -436,6 +493,7 @@ class _PatchedObjectInfo:
                 f"the URL ({self.name})"
             )
         self.handler._validate_fields(self.ctx, self.res.gvk, patched, self.directive)
+        self.recorder.prepare(old, patched)
         return patched
 
 
