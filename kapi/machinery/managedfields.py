@@ -59,6 +59,8 @@ FIELDS_V1 = "FieldsV1"
 # Upstream `DefaultMaxUpdateManagers`.
 MAX_UPDATE_MANAGERS = 10
 ANCIENT_CHANGES = "ancient-changes"
+# Owner of what an object held when it is first applied to without any entries.
+BEFORE_FIRST_APPLY = "before-first-apply"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 # Upstream `totalAnnotationSizeLimitB`: a last-applied value that would not fit is dropped.
 _ANNOTATION_SIZE_LIMIT = 256 * 1024
@@ -401,35 +403,40 @@ def _take(managed: Managed, taken: FieldSet, removed: FieldSet, skip: Key | None
 
 
 def cap_update_managers(managed: Managed, limit: int = MAX_UPDATE_MANAGERS) -> None:
-    """Fold the oldest Update entries into `ancient-changes` entries (one per apiVersion)
-    until at most `limit` Update entries remain (upstream `capManagersManager`)."""
+    """Fold the oldest Update entries into `ancient-changes` entries, one per apiVersion,
+    until at most `limit` Update entries remain (upstream `capManagersManager`): the oldest
+    entry of a version starts its bucket when a second one of that version is folded."""
     updaters = [k for k, e in managed.items() if e.operation == UPDATE]
     if len(updaters) <= limit:
         return
     updaters.sort(key=lambda k: (int(_seconds(managed[k].time)), managed[k].identifier()))
-    seen_versions: set[str] = set()
+    first_of: dict[str, Key] = {}
     length = len(updaters)
     for key in updaters:
         if length <= limit:
             break
         entry = managed[key]
         version = entry.api_version
+        first = first_of.get(version)
+        if first is None:
+            first_of[version] = key
+            continue
         bucket = entry_key(ANCIENT_CHANGES, UPDATE, version, "")
-        if key != bucket:
-            previous = managed.get(bucket)
-            if previous is None:
-                merged = ManagedEntry(
-                    ANCIENT_CHANGES, UPDATE, version, "", entry.time, entry.fields
-                )
-            else:
-                newer = entry.time if _seconds(entry.time) > _seconds(previous.time) else None
-                merged = previous.with_fields(previous.fields.union(entry.fields), newer)
-            managed[bucket] = merged
-            del managed[key]
-        if version in seen_versions:
-            length -= 1
+        if bucket not in managed:
+            moved = managed.pop(first)
+            managed[bucket] = ManagedEntry(
+                ANCIENT_CHANGES, UPDATE, version, "", moved.time, moved.fields
+            )
+            first = bucket
+        if key == bucket:
+            # The bucket is newer than the version's first update: fold that one in instead.
+            other = managed.pop(first)
+            managed[bucket] = entry.with_fields(entry.fields.union(other.fields))
         else:
-            seen_versions.add(version)
+            current = managed[bucket]
+            managed[bucket] = current.with_fields(entry.fields.union(current.fields), entry.time)
+            del managed[key]
+        length -= 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,12 +462,14 @@ def record_update(
     before = without_managed_fields(live) if live is not None else empty_object(node)
     cmp = compare(node, before, without_managed_fields(new))
     if cmp.same():
+        cap_update_managers(managed)
         return managed
     cmp = cmp.exclude(reset)
     changed = cmp.modified.union(cmp.added)
     _take(managed, changed, cmp.removed, None)
     mine = changed.difference(cmp.removed).recursive_difference(reset).difference(STRIPPED)
     if mine.empty():
+        cap_update_managers(managed)
         return managed
     key = entry_key(manager, UPDATE, api_version, subresource)
     previous = managed.get(key)
@@ -508,6 +517,11 @@ def record(
 ) -> Object:
     """`update_managed_fields` from entries already chosen (the endpoint picks them before
     the strategy runs, then records after it)."""
+    if not base and live is not None:
+        # An existing object without entries stays untracked until it is applied to
+        # (upstream `skipNonAppliedManager`; `managedFields: []` opts out this way).
+        _meta_of(new).pop("managedFields", None)
+        return new
     node = (schemas or default_schemas()).type_for(gvk_of(new))
     version = api_version or str(new.get("apiVersion") or "")
     try:
@@ -707,6 +721,14 @@ def apply(
     base = _fast_copy(without_managed_fields(live)) if live else {}
     config = _fast_copy(config)
     gv = target.api_version
+    if not managed and live:
+        # Whatever an untracked object holds belongs to `before-first-apply`, so the first
+        # apply conflicts with it like with any other manager.
+        try:
+            managed = record_update({}, node, None, base, BEFORE_FIRST_APPLY, api_version=gv,
+                                    subresource=subresource, time=time, reset=reset)
+        except TypedError:
+            managed = {}
     try:
         result = _apply(node, base, config, managed, manager, force, gv, subresource, reset)
     except _Conflicts as err:
