@@ -549,9 +549,7 @@ def empty_object(node: TypeNode) -> Object:
     found = _empty_objects.get(id(node))
     if found is None:
         found = {
-            f: _empty_struct(node.field(f), 0)
-            for f in _TOP_LEVEL_VALUE_STRUCTS
-            if node.declares(f)
+            f: _empty_struct(node.field(f), 0) for f in _TOP_LEVEL_VALUE_STRUCTS if node.declares(f)
         }
         _empty_objects[id(node)] = found
     return found
@@ -618,18 +616,14 @@ def conflict_error(conflicts: list[Conflict]) -> errors.StatusError:
 
 def _conflicts(managed: Managed, changed: FieldSet, skip: Key) -> list[Conflict]:
     out: list[Conflict] = []
-    entries = sorted(
-        (e for k, e in managed.items() if k != skip), key=lambda e: e.identifier()
-    )
+    entries = sorted((e for k, e in managed.items() if k != skip), key=lambda e: e.identifier())
     for entry in entries:
         overlap = entry.fields.intersection(changed)
         out.extend(Conflict(entry, p) for p in overlap.paths())
     return out
 
 
-def _prune(
-    node: TypeNode, merged: Object, managed: Managed, last: FieldSet | None
-) -> Object:
+def _prune(node: TypeNode, merged: Object, managed: Managed, last: FieldSet | None) -> Object:
     """Upstream `Updater.prune`: drop what the manager applied last time and not this time,
     unless some manager (the applier's new configuration included) owns it, and only what
     the manager did own."""
@@ -645,9 +639,9 @@ def _prune(
     owned_named = ensure_named_fields_are_members(node, owned)
     pruned = remove_items(node, merged, merged_set.difference(pruned_set.union(owned_named)))
     pruned_set = ensure_named_fields_are_members(node, to_field_set(node, pruned))
-    result: Object = remove_items(node, merged, merged_set.difference(pruned_set).intersection(
-        last_named
-    ))
+    result: Object = remove_items(
+        node, merged, merged_set.difference(pruned_set).intersection(last_named)
+    )
     return result
 
 
@@ -725,8 +719,17 @@ def apply(
         # Whatever an untracked object holds belongs to `before-first-apply`, so the first
         # apply conflicts with it like with any other manager.
         try:
-            managed = record_update({}, node, None, base, BEFORE_FIRST_APPLY, api_version=gv,
-                                    subresource=subresource, time=time, reset=reset)
+            managed = record_update(
+                {},
+                node,
+                None,
+                base,
+                BEFORE_FIRST_APPLY,
+                api_version=gv,
+                subresource=subresource,
+                time=time,
+                reset=reset,
+            )
         except TypedError:
             managed = {}
     try:

@@ -44,12 +44,14 @@ from kapi.machinery.schemacompile import SchemaCompiler, referenced_definition
 OBJECT_META = META + "ObjectMeta"
 
 # Serialized as free-form JSON by custom marshalers: owned whole.
-UNTYPED_DEFINITIONS = frozenset({
-    "io.k8s.apimachinery.pkg.runtime.RawExtension",
-    META + "FieldsV1",
-    META + "Patch",
-    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
-})
+UNTYPED_DEFINITIONS = frozenset(
+    {
+        "io.k8s.apimachinery.pkg.runtime.RawExtension",
+        META + "FieldsV1",
+        META + "Patch",
+        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
+    }
+)
 
 # Defaults of list-map key fields that the definitions we read do not publish (upstream's
 # OpenAPI v3 carries them as `default`): a port without a protocol is keyed as TCP.
@@ -563,8 +565,9 @@ def _child(s: FieldSet | None, pe: PathElement, sub: FieldSet) -> FieldSet:
     return s
 
 
-def _diff_map(node: TypeNode, lhs: dict[str, Any] | None, rhs: dict[str, Any] | None,
-              d: _Diff) -> None:
+def _diff_map(
+    node: TypeNode, lhs: dict[str, Any] | None, rhs: dict[str, Any] | None, d: _Diff
+) -> None:
     fields = node.fields
     elem = node.elem or DEDUCED
     if lhs:
@@ -606,12 +609,16 @@ def merge(node: TypeNode, lhs: Any, rhs: Any) -> Any:
     rule "keep RHS"): granular maps merge by key and granular lists by element (live order
     kept, new elements placed as the configuration orders them); everything else takes the
     configuration's value. A configured null removes the field."""
-    if _container(node, lhs) == 1 and _container(node, rhs) == 1 and not (
-        _empty(lhs) and _empty(rhs)
+    if (
+        _container(node, lhs) == 1
+        and _container(node, rhs) == 1
+        and not (_empty(lhs) and _empty(rhs))
     ):
         return _merge_map(node, lhs or {}, rhs or {})
-    if _container(node, lhs) == 2 and _container(node, rhs) == 2 and not (
-        _empty(lhs) and _empty(rhs)
+    if (
+        _container(node, lhs) == 2
+        and _container(node, rhs) == 2
+        and not (_empty(lhs) and _empty(rhs))
     ):
         return _merge_list(node, lhs or [], rhs or [])
     return rhs
