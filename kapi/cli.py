@@ -14,6 +14,7 @@ import yaml
 
 from kapi import __version__
 from kapi.server import Server, ServerConfig
+from kapi.storage.interface import StorageError
 
 
 def kubeconfig_for(server_url: str) -> dict[str, object]:
@@ -112,13 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kubeconfig: {kubeconfig}", flush=True)
         print(f"  export KUBECONFIG={kubeconfig}; kubectl get ns", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        try:
-            import uvloop
-        except ImportError:  # pragma: no cover
-            asyncio.run(server.serve(on_ready))
-        else:
-            uvloop.run(server.serve(on_ready))
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover
+        run = asyncio.run
+    else:
+        run = uvloop.run
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            run(server.serve(on_ready))
+    except (OSError, StorageError) as err:
+        # Start-up failures users can fix (port taken, data dir unwritable, etcd unreachable).
+        print(f"kapi: error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
