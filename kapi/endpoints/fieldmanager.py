@@ -73,6 +73,10 @@ class Recorder:
         self._record(old, obj)
 
     def _record(self, live: Object | None, obj: Object) -> None:
+        if self.res.subresource:
+            # A subresource's request object may be a view of the parent (a Scale): the
+            # entries always come from the parent as stored.
+            self.base = mf.managed_base(live, obj, ignore_new=True)
         mf.record(
             self.base,
             live,
