@@ -311,3 +311,28 @@ def test_apply_errors(kapi: KapiProcess) -> None:
         "application/json-patch+json, application/merge-patch+json, "
         "application/strategic-merge-patch+json, application/apply-patch+yaml"
     )
+
+
+def test_apply_status_subresource(kapi: KapiProcess) -> None:
+    """`/status` takes apply too, owning only status; the main resource never owns it."""
+    kapi.kubectl("apply", "--server-side", "-f", "-", input=deployment("ssa-st"))
+    status = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ssa-st}\n"
+        "spec: {replicas: 9}\nstatus: {replicas: 2, readyReplicas: 1}\n"
+    )
+    kapi.kubectl(
+        "apply",
+        "--server-side",
+        "--subresource=status",
+        "--field-manager=ctl",
+        "-f",
+        "-",
+        input=status,
+    )
+    obj = get(kapi, "deployment", "ssa-st")
+    assert obj["status"]["readyReplicas"] == 1
+    assert obj["spec"]["replicas"] == 2
+    ctl = managers(obj)[("ctl", "Apply")]
+    assert ctl["subresource"] == "status"
+    assert ctl["fieldsV1"] == {"f:status": {"f:readyReplicas": {}, "f:replicas": {}}}
+    assert "f:status" not in managers(obj)[("kubectl", "Apply")]["fieldsV1"]

@@ -1114,3 +1114,18 @@ def test_status_reset_fields() -> None:
     kubelet = [e for e in new["metadata"]["managedFields"] if e["manager"] == "kubelet"]
     assert kubelet[0]["fieldsV1"] == {"f:status": {"f:phase": {}}}
     assert kubelet[0]["subresource"] == "status"
+
+
+def test_kind_without_schema_is_deduced() -> None:
+    """A kind the registry does not know (a custom resource without a schema) is deduced,
+    as upstream's DeducedTypeConverter: maps granular, lists atomic."""
+    f = Fixture("Unknown", "other.example.com", "v1")
+    f.apply("a", "spec: {keep: 1, list: [1, 2], sub: {x: 1}}")
+    f.apply("b", "spec: {list: [3]}", force=True)
+    assert f.body() == {"spec": {"keep": 1, "list": [3], "sub": {"x": 1}}}
+    assert f.managed() == {
+        "a": {".spec", ".spec.keep", ".spec.sub", ".spec.sub.x"},
+        "b": {".spec", ".spec.list"},
+    }
+    f.apply("a", "spec: {keep: 1}")
+    assert f.body() == {"spec": {"keep": 1, "list": [3]}}
