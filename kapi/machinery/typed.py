@@ -37,7 +37,7 @@ from kapi.machinery.fieldpath import (
     path_string,
     value_pe,
 )
-from kapi.machinery.openapi import META, SchemaRegistry
+from kapi.machinery.openapi import META
 from kapi.machinery.schema import GroupVersionKind
 from kapi.machinery.schemacompile import SchemaCompiler, referenced_definition
 
@@ -85,10 +85,6 @@ class TypeNode:
         self.list_atomic = True  # True: lists are leaves
         self.keys: tuple[str, ...] = ()  # list-map keys, sorted; () for a set
         self.key_defaults: dict[str, Any] = {}
-
-    @property
-    def granular_map(self) -> bool:
-        return not self.map_atomic
 
     def field(self, key: str) -> TypeNode:
         """The type of a map key (a declared field, else the element type)."""
@@ -261,10 +257,6 @@ def default_schemas() -> TypedSchemas:
     if _default is None:
         _default = TypedSchemas()
     return _default
-
-
-def schemas_for(registry: SchemaRegistry | None) -> TypedSchemas:
-    return default_schemas() if registry is None else TypedSchemas(registry)
 
 
 # ---------------------------------------------------------------------------------------------
