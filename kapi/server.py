@@ -26,6 +26,7 @@ from kapi.machinery.schema import GroupVersion
 from kapi.registry.builtin import builtin_api_groups
 from kapi.registry.context import RequestContext
 from kapi.storage.backends import open_backend
+from kapi.storage.cacher import CachedStorage
 from kapi.storage.compactor import Compactor
 from kapi.storage.generic import BackendStorage
 from kapi.storage.interface import Backend
@@ -58,6 +59,7 @@ class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.backend: Backend | None = None
+        self.storage: CachedStorage | None = None
         self.app: APIServer | None = None
         self.port = 0
         self._tasks: list[Any] = []
@@ -79,7 +81,9 @@ class Server:
             )
         else:
             self.backend = await open_backend(cfg.storage)
-        storage = BackendStorage(self.backend)
+        # Writes go to the backend; reads and watches are served by the watch cache.
+        self.storage = CachedStorage(BackendStorage(self.backend), self.backend)
+        storage = self.storage
         groups = builtin_api_groups(storage)
         namespaces: Any = groups[GroupVersion("", "v1")]["namespaces"]
         system_ctx = RequestContext()
@@ -112,6 +116,7 @@ class Server:
             self.backend,
             interval=cfg.compaction_interval,
             retain=cfg.compaction_min_retained,
+            on_compacted=self.storage.compacted,
         )
         compactor.start()
         self._tasks.append(compactor)
@@ -130,6 +135,9 @@ class Server:
             with contextlib.suppress(Exception):
                 await t.stop()
         self._tasks.clear()
+        if self.storage is not None:
+            await self.storage.stop()
+            self.storage = None
         if self.backend is not None:
             await self.backend.close()
             self.backend = None

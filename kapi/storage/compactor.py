@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from kapi.storage.interface import Backend
@@ -40,10 +41,13 @@ class Compactor:
         *,
         interval: float = DEFAULT_INTERVAL,
         retain: int = DEFAULT_RETAIN,
+        on_compacted: Callable[[int], None] | None = None,
     ) -> None:
         self.backend = backend
         self.interval = interval
         self.retain = retain
+        # Told the revision after each compaction (the watch cache trims its windows).
+        self.on_compacted = on_compacted
         self._seen = 0  # the revision seen at the previous tick
         self._epoch = 0  # SharedCompaction: the shared epoch as last seen
         self._claim_rev = 0  # SharedCompaction: the revision our last claim was written at
@@ -65,6 +69,8 @@ class Compactor:
             if not won:
                 return 0  # another server compacts this cycle
         await self.backend.compact(target)
+        if self.on_compacted is not None:
+            self.on_compacted(target)
         return target
 
     async def _run(self) -> None:

@@ -212,6 +212,13 @@ class CachedStorage:
             raise FutureRevisionError(min_rv, cache.store.revision)
         return False  # not ready, or a consistent read that timed out: storage answers
 
+    def compacted(self, revision: int) -> None:
+        """The backend was compacted to `revision` by this process: trim every window now
+        rather than at the next poll."""
+        for c in self._caches.values():
+            if c.ready:
+                c.store.compact(revision)
+
     async def _floor(self, cache: ResourceCache) -> int:
         """The cache's window floor, after following the backend's compaction (polled at
         most every `compaction_poll_interval`, as upstream's cacher compactor does)."""
@@ -219,10 +226,7 @@ class CachedStorage:
         last = self._compaction_polled
         if last is None or now - last >= self.compaction_poll_interval:
             self._compaction_polled = now
-            compacted = await self.backend.compact_revision()
-            for c in self._caches.values():
-                if c.ready:
-                    c.store.compact(compacted)
+            self.compacted(await self.backend.compact_revision())
         return cache.store.floor
 
     # -- reads
