@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
+import orjson
+
 from kapi.machinery import errors
 from kapi.machinery import field as fielderr
 from kapi.machinery.meta import format_time, metadata, now_rfc3339, parse_time
@@ -352,7 +354,8 @@ class Store:
                 created = True
                 return obj
             created = False
-            old = copy.deepcopy(existing)
+            # A JSON round trip copies plain JSON objects several times faster than deepcopy.
+            old = orjson.loads(orjson.dumps(existing))
             obj = await obj_info.updated_object(ctx, existing)
             meta = metadata(obj)
             old_meta = metadata(old)
