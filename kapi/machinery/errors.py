@@ -149,7 +149,9 @@ def new_bad_request(message: str) -> StatusError:
     return StatusError(400, "BadRequest", message)
 
 
-def new_forbidden(qr: GroupResource, name: str, err: str, cause: Cause | None = None) -> StatusError:
+def new_forbidden(
+    qr: GroupResource, name: str, err: str, cause: Cause | None = None
+) -> StatusError:
     if name:
         msg = f'{qr} "{name}" is forbidden: {err}'
     elif qr.resource:
