@@ -178,6 +178,8 @@ class ResourceHandler:
             allow_conversions=_LIST_CONVERSIONS | _OBJECT_CONVERSIONS,
         )
         opts = params.list_options(req.query, watch=True)
+        # Plain JSON watchers can share the cache's pre-encoded objects.
+        opts.raw_items = neg.format == "json" and not neg.convert
         if info.name:
             # GET .../pods/<name>?watch=1 watches that one object.
             selector = f"metadata.name={info.name}"

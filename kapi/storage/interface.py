@@ -303,10 +303,11 @@ class WatchEventType(StrEnum):
 class WatchEvent:
     """An object-level watch event. BOOKMARK objects carry only `metadata.resourceVersion`
     (and, for the end of initial events, the `k8s.io/initial-events-end` annotation); the
-    registry fills in kind and apiVersion."""
+    registry fills in kind and apiVersion. For a `raw` watch, ADDED/MODIFIED/DELETED objects
+    may be pre-encoded JSON (`orjson.Fragment`) shared between watchers."""
 
     type: WatchEventType
-    object: Object
+    object: Any
 
 
 class Watch(Protocol):
