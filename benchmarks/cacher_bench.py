@@ -3,7 +3,7 @@
 delivery latency p50/p99; and the cache's memory per pod.
 
     .venv/bin/python benchmarks/cacher_bench.py [--pods 10000] [--watchers 1000]
-        [--events 1000] [--rate 200] [--memory-pods 100000] [--dir DIR]
+        [--events 1000] [--rate 200] [--memory-pods 100000] [--dir DIR] [--etcd URL]
 
 Not a test: it prints numbers.
 """
@@ -113,9 +113,14 @@ def key(i: int) -> str:
     return f"{PREFIX}team-{i % 40}/web-5d8f7c9b6d-{i:06d}"
 
 
+ETCD_SERVERS: list[str] = []
+
+
 async def open_kind(kind: str, directory: Path) -> Backend:
     if kind == "memory":
         return await open_backend("memory")
+    if kind == "etcd3":
+        return await open_backend("etcd3", servers=ETCD_SERVERS)
     return await open_backend(
         "sqlite", path=str(directory / "cacher-bench.db"), synchronous="NORMAL"
     )
@@ -279,10 +284,13 @@ async def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0, help="events/s of the paced run")
     ap.add_argument("--memory-pods", type=int, default=100_000)
     ap.add_argument("--dir", default="")
+    ap.add_argument("--etcd", default="", help="also list from an (empty) etcd at this URL")
     args = ap.parse_args()
+    if args.etcd:
+        ETCD_SERVERS.append(args.etcd)
     with tempfile.TemporaryDirectory(dir=args.dir or None) as d:
         directory = Path(d)
-        for kind in ("memory", "sqlite"):
+        for kind in ("memory", "sqlite", *(["etcd3"] if args.etcd else [])):
             await bench_lists(kind, args.pods, directory)
         await bench_fanout(args.watchers, args.events, args.rate)
         if args.memory_pods:
