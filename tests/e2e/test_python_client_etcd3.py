@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from kubernetes.client.rest import ApiException
 
 from tests.e2e import test_python_client as base
 from tests.e2e.harness import KapiProcess
-from tests.etcd import EtcdServer, start_etcd
+from tests.etcd import start_etcd
 
 api = base.api
 globals().update(
@@ -32,25 +31,8 @@ globals().update(
 
 
 @pytest.fixture(scope="module")
-def etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EtcdServer]:
-    server = start_etcd(tmp_path_factory.mktemp("etcd"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def kapi(etcd: EtcdServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KapiProcess]:
-    server = KapiProcess(
-        Path(tmp_path_factory.mktemp("kapi")),
-        storage="etcd3",
-        extra_args=["--etcd-servers", etcd.url],
-    ).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def kapi(kapi_etcd3: KapiProcess) -> KapiProcess:
+    return kapi_etcd3
 
 
 def test_watch_from_compacted_version_is_410_on_etcd(tmp_path: Path) -> None:

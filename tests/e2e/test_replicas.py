@@ -32,15 +32,6 @@ def replica(data_dir: Path, servers: list[str]) -> KapiProcess:
 
 
 @pytest.fixture(scope="module")
-def etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EtcdServer]:
-    server = start_etcd(tmp_path_factory.mktemp("etcd"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
 def pair(
     etcd: EtcdServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[KapiProcess, KapiProcess]]:
