@@ -260,6 +260,10 @@ class SchemaRegistry:
         self._ensure_loaded()
         return name in self._added or name in self._raw
 
+    def is_builtin(self, name: str) -> bool:
+        """False for a definition added at run time (it shadows a built-in of that name)."""
+        return name not in self._added
+
     def get(self, name: str) -> dict[str, Any] | None:
         """The normalized definition (refs `#/definitions/...`; may hold a top-level oneOf)."""
         cached = self._normalized.get(name)

@@ -25,22 +25,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from kapi.machinery.openapi import META, SchemaRegistry, default_registry
 from kapi.machinery.schema import GroupVersionKind
-
-OBJECT_META = META + "ObjectMeta"
-
-# Types serialized as free-form JSON (custom marshalers in Go): their content is never
-# checked against a schema.
-OPAQUE = frozenset({
-    "io.k8s.apimachinery.pkg.runtime.RawExtension",
-    META + "FieldsV1",
-    META + "Patch",
-    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON",
-    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray",
-    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
-    "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray",
-})
+from kapi.machinery.schemacompile import OBJECT_META, OPAQUE, SchemaCompiler
 
 
 class _Node:
@@ -56,27 +42,18 @@ class _Node:
 _LEAF = _Node()
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-class FieldPruner:
+class FieldPruner(SchemaCompiler[_Node]):
     """Finds (and drops) fields an object's schema does not have. Compiled nodes are cached
     per definition and rebuilt when the registry changes."""
 
-    def __init__(self, registry: SchemaRegistry | None = None) -> None:
-        self.registry = registry or default_registry()
-        self._lock = threading.Lock()
-        self._generation = -1
-        self._nodes: dict[str, _Node] = {}
-        self._roots: dict[GroupVersionKind, _Node | None] = {}
+    opaque = OPAQUE
 
     # -- public -------------------------------------------------------------------------------
 
     def unknown_fields(self, gvk: GroupVersionKind, obj: Any) -> list[str]:
         """Paths of the fields in `obj` that the kind's schema does not know, in document
         order (`spec.foo`, `spec.containers[0].bar`). Empty for a kind without a schema."""
-        root = self._root(gvk)
+        root = self.root(gvk)
         out: list[str] = []
         if root is not None:
             _walk(root, obj, "", out, prune=False)
@@ -84,7 +61,7 @@ class FieldPruner:
 
     def prune_unknown(self, gvk: GroupVersionKind, obj: Any) -> list[str]:
         """Like `unknown_fields`, and drops those fields from `obj` in place."""
-        root = self._root(gvk)
+        root = self.root(gvk)
         out: list[str] = []
         if root is not None:
             _walk(root, obj, "", out, prune=True)
@@ -92,69 +69,26 @@ class FieldPruner:
 
     # -- compilation ---------------------------------------------------------------------------
 
-    def _root(self, gvk: GroupVersionKind) -> _Node | None:
-        with self._lock:
-            if self._generation != self.registry.generation:
-                self._nodes.clear()
-                self._roots.clear()
-                self._generation = self.registry.generation
-            if gvk in self._roots:
-                return self._roots[gvk]
-            name = self.registry.name_for(gvk)
-            root = None if name is None else self._object(self._definition(name))
-            self._roots[gvk] = root
-            return root
+    def new_node(self, name: str) -> _Node:
+        return _Node()
 
-    def _object(self, base: _Node) -> _Node:
-        """A resource node: `base` plus apiVersion, kind and ObjectMeta-checked metadata."""
-        node = _Node()
-        node.props = dict(base.props or {})
-        node.props["apiVersion"] = _LEAF
-        node.props["kind"] = _LEAF
-        node.props["metadata"] = self._definition(OBJECT_META)
-        node.closed = base.closed
-        node.values = base.values
-        return node
+    def root_for(self, gvk: GroupVersionKind, name: str | None) -> _Node | None:
+        return None if name is None else self._object(self.definition(name))
 
-    def _definition(self, name: str) -> _Node:
-        node = self._nodes.get(name)
-        if node is None:
-            # Registered before filling, so recursive types (JSONSchemaProps) terminate.
-            node = self._nodes[name] = _Node()
-            schema = self.registry.get(name)
-            if schema is not None and name not in OPAQUE:
-                self._fill(node, schema)
-        return node
+    def inline(self, node: _Node) -> _Node:
+        return _LEAF if node.props is None and node.items is None and node.values is None else node
 
-    def _compile(self, schema: Any) -> _Node:
-        if not isinstance(schema, dict):
-            return _LEAF
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._definition(_ref_name(ref))
-        all_of = schema.get("allOf")
-        if (isinstance(all_of, list) and len(all_of) == 1 and isinstance(all_of[0], dict)
-                and "$ref" in all_of[0] and "properties" not in schema):
-            return self._compile(all_of[0])  # the v3 form of a ref with siblings
-        node = _Node()
-        self._fill(node, schema)
-        if node.props is None and node.items is None and node.values is None:
-            return _LEAF
-        return node
-
-    def _fill(self, node: _Node, schema: dict[str, Any]) -> None:
-        if schema.get("x-kubernetes-int-or-string"):
-            return
+    def fill(self, node: _Node, name: str, schema: dict[str, Any]) -> None:
         preserve = bool(schema.get("x-kubernetes-preserve-unknown-fields"))
         props = schema.get("properties")
         additional = schema.get("additionalProperties")
         items = schema.get("items")
         if isinstance(items, dict):
-            node.items = self._compile(items)
+            node.items = self.compile(items)
         if isinstance(additional, dict):
-            node.values = self._compile(additional)
+            node.values = self.compile(additional)
         if isinstance(props, dict):
-            node.props = {key: self._compile(sub) for key, sub in props.items()}
+            node.props = {key: self.compile(sub) for key, sub in props.items()}
             node.closed = not preserve and (additional is None or additional is False)
         elif schema.get("type") == "object" and additional is None and not preserve:
             node.props = {}
@@ -162,6 +96,17 @@ class FieldPruner:
         if schema.get("x-kubernetes-embedded-resource"):
             embedded = self._object(node)
             node.props, node.closed = embedded.props, embedded.closed
+
+    def _object(self, base: _Node) -> _Node:
+        """A resource node: `base` plus apiVersion, kind and ObjectMeta-checked metadata."""
+        node = _Node()
+        node.props = dict(base.props or {})
+        node.props["apiVersion"] = _LEAF
+        node.props["kind"] = _LEAF
+        node.props["metadata"] = self.definition(OBJECT_META)
+        node.closed = base.closed
+        node.values = base.values
+        return node
 
 
 def _walk(node: _Node, value: Any, path: str, out: list[str], prune: bool) -> None:

@@ -6,7 +6,7 @@ only; clients (`kubectl apply`, `kubectl edit`, `kubectl patch`) compute them. H
 merges comes from the OpenAPI definitions, which publish upstream's struct tags as
 `x-kubernetes-patch-strategy` (`merge`, `replace`, `retainKeys`, `merge,retainKeys`) and
 `x-kubernetes-patch-merge-key`. Each definition is compiled once into a small tree of nodes
-(cached per registry generation, like `kapi.machinery.pruning`), so a PATCH costs one copy of
+(`kapi.machinery.schemacompile`, cached per registry generation), so a PATCH costs one copy of
 the live object and a walk of the patch.
 
 Semantics, as upstream:
@@ -46,9 +46,9 @@ from typing import Any
 import orjson
 
 from kapi.machinery import errors
-from kapi.machinery.openapi import SchemaRegistry, default_registry
-from kapi.machinery.pruning import OPAQUE
+from kapi.machinery.openapi import SchemaRegistry
 from kapi.machinery.schema import GroupVersionKind
+from kapi.machinery.schemacompile import OPAQUE, SchemaCompiler
 
 DIRECTIVE = "$patch"
 DELETE = "delete"
@@ -263,42 +263,36 @@ def _parse_strategy(raw: Any) -> tuple[str, str]:
     return "", f"unexpected patch strategy: {_go_v(parts)}"
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
 
 
-class StrategicMergePatcher:
+class StrategicMergePatcher(SchemaCompiler[_Node]):
     """Applies strategic merge patches to objects of the kinds a schema registry describes.
 
     By default only built-in definitions count: kinds added at run time (custom resources)
     take no strategic merge patch upstream (the PATCH route answers 415).
     """
 
+    opaque = OPAQUE
+
     def __init__(
         self, registry: SchemaRegistry | None = None, *, runtime_definitions: bool = False
     ) -> None:
-        self.registry = registry or default_registry()
+        super().__init__(registry)
         self.runtime_definitions = runtime_definitions
-        self._lock = threading.Lock()
-        self._generation = -1
-        self._nodes: dict[str, _Node] = {}
-        self._roots: dict[GroupVersionKind, _Node | None] = {}
 
     def has_schema(self, gvk: GroupVersionKind) -> bool:
         """Whether `gvk` takes strategic merge patches (else the PATCH answers 415)."""
-        return self._root(gvk) is not None
+        return self.root(gvk) is not None
 
     def apply(self, original: dict[str, Any], patch: Any, gvk: GroupVersionKind) -> dict[str, Any]:
         """`patch` (the decoded body) applied to `original`; a new object, inputs untouched.
 
         Raises `StatusError` with upstream's code and message for a bad patch.
         """
-        root = self._root(gvk)
+        root = self.root(gvk)
         if root is None:
             raise errors.new_bad_request(ERR_UNSUPPORTED)
         result = _copy(original) if isinstance(original, dict) else {}
@@ -321,74 +315,36 @@ class StrategicMergePatcher:
 
     # -- compilation ---------------------------------------------------------------------------
 
-    def _root(self, gvk: GroupVersionKind) -> _Node | None:
-        with self._lock:
-            if self._generation != self.registry.generation:
-                self._nodes.clear()
-                self._roots.clear()
-                self._generation = self.registry.generation
-            if gvk in self._roots:
-                return self._roots[gvk]
-            name = self.registry.name_for(gvk)
-            root = None
-            if name is not None and (self.runtime_definitions or _is_builtin(self.registry, name)):
-                root = self._definition(name)
-            self._roots[gvk] = root
-            return root
+    def new_node(self, name: str) -> _Node:
+        return _Node()
 
-    def _definition(self, name: str) -> _Node:
-        node = self._nodes.get(name)
-        if node is None:
-            # Registered before filling, so recursive types terminate.
-            node = self._nodes[name] = _Node()
-            schema = self.registry.get(name)
-            if schema is not None and name not in OPAQUE:
-                self._fill(node, schema)
-        return node
+    def root_for(self, gvk: GroupVersionKind, name: str | None) -> _Node | None:
+        if name is None or not (self.runtime_definitions or self.registry.is_builtin(name)):
+            return None
+        return self.definition(name)
 
-    def _compile(self, schema: Any) -> _Node:
-        if not isinstance(schema, dict):
-            return _UNKNOWN
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._definition(_ref_name(ref))
-        all_of = schema.get("allOf")
-        if (isinstance(all_of, list) and len(all_of) == 1 and isinstance(all_of[0], dict)
-                and "properties" not in schema):
-            return self._compile(all_of[0])  # the v3 form of a ref with siblings
-        node = _Node()
-        self._fill(node, schema)
-        if node.fields is None and node.values is None and node.items is None:
-            return _UNKNOWN
-        return node
+    def inline(self, node: _Node) -> _Node:
+        empty = node.fields is None and node.values is None and node.items is None
+        return _UNKNOWN if empty else node
 
-    def _fill(self, node: _Node, schema: dict[str, Any]) -> None:
-        if schema.get("x-kubernetes-int-or-string"):
-            return
+    def fill(self, node: _Node, name: str, schema: dict[str, Any]) -> None:
         props = schema.get("properties")
         if isinstance(props, dict):
             node.fields = {key: self._field(sub) for key, sub in props.items()}
         additional = schema.get("additionalProperties")
         if isinstance(additional, dict):
-            node.values = _Field(self._compile(additional))
+            node.values = _Field(self.compile(additional))
         items = schema.get("items")
         if isinstance(items, dict):
-            node.items = self._compile(items)
+            node.items = self.compile(items)
 
     def _field(self, schema: Any) -> _Field:
-        node = self._compile(schema)
+        node = self.compile(schema)
         if not isinstance(schema, dict):
             return _Field(node)
         strategy, error = _parse_strategy(schema.get("x-kubernetes-patch-strategy"))
         merge_key = schema.get("x-kubernetes-patch-merge-key")
         return _Field(node, strategy, merge_key if isinstance(merge_key, str) else "", error)
-
-
-def _is_builtin(registry: SchemaRegistry, name: str) -> bool:
-    # SchemaRegistry keeps run-time (custom resource) definitions apart from the built-ins but
-    # has no public accessor for the split; read it defensively.
-    added = getattr(registry, "_added", None)
-    return not (isinstance(added, dict) and name in added)
 
 
 _default: StrategicMergePatcher | None = None
