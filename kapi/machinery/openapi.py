@@ -463,64 +463,135 @@ _Q = "query"
 _PARAMS: dict[str, _Param] = {
     p.name: p
     for p in (
-        _Param("allowWatchBookmarks", _Q, "boolean",
-               "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers "
-               "that do not implement bookmarks may ignore this flag."),
-        _Param("continue", _Q, "string",
-               "The continue option should be set when retrieving more results from the "
-               "server: the value returned in the previous list's metadata.continue."),
-        _Param("dryRun", _Q, "string",
-               "When present, indicates that modifications should not be persisted. Valid "
-               "values are: - All: all dry run stages will be processed"),
-        _Param("fieldManager", _Q, "string",
-               "fieldManager is a name associated with the actor or entity that is making "
-               "these changes. At most 128 printable characters."),
-        _Param("fieldSelector", _Q, "string",
-               "A selector to restrict the list of returned objects by their fields. "
-               "Defaults to everything."),
-        _Param("fieldValidation", _Q, "string",
-               "fieldValidation instructs the server on how to handle objects in the request "
-               "containing unknown or duplicate fields. Valid values are: - Ignore: drop "
-               "them silently - Warn: drop them and send a warning for each (the default) "
-               "- Strict: fail the request with a BadRequest error listing them."),
-        _Param("force", _Q, "boolean",
-               "Force is going to \"force\" Apply requests: re-acquire conflicting fields "
-               "owned by other people. Must be unset for non-apply patch requests."),
-        _Param("gracePeriodSeconds", _Q, "integer",
-               "The duration in seconds before the object should be deleted. Zero means "
-               "delete immediately."),
-        _Param("ignoreStoreReadErrorWithClusterBreakingPotential", _Q, "boolean",
-               "if set to true, it will trigger an unsafe deletion of the resource in case "
-               "the normal deletion flow fails with a corrupt object error."),
-        _Param("labelSelector", _Q, "string",
-               "A selector to restrict the list of returned objects by their labels. "
-               "Defaults to everything."),
-        _Param("limit", _Q, "integer",
-               "limit is a maximum number of responses to return for a list call. If more "
-               "items exist, the server sets the continue field on the list metadata."),
-        _Param("orphanDependents", _Q, "boolean",
-               "Deprecated: please use the PropagationPolicy, this field will be deprecated "
-               "in 1.7. Should the dependent objects be orphaned."),
-        _Param("pretty", _Q, "string",
-               "If 'true', then the output is pretty printed."),
-        _Param("propagationPolicy", _Q, "string",
-               "Whether and how garbage collection will be performed. Acceptable values "
-               "are: 'Orphan', 'Background', 'Foreground'."),
-        _Param("resourceVersion", _Q, "string",
-               "resourceVersion sets a constraint on what resource versions a request may be "
-               "served from. Defaults to unset."),
-        _Param("resourceVersionMatch", _Q, "string",
-               "resourceVersionMatch determines how resourceVersion is applied to list "
-               "calls. Defaults to unset."),
-        _Param("sendInitialEvents", _Q, "boolean",
-               "`sendInitialEvents=true` may be set together with `watch=true`: the watch "
-               "stream then begins with synthetic events for the current state."),
-        _Param("timeoutSeconds", _Q, "integer",
-               "Timeout for the list/watch call. This limits the duration of the call, "
-               "regardless of any activity or inactivity."),
-        _Param("watch", _Q, "boolean",
-               "Watch for changes to the described resources and return them as a stream of "
-               "add, update, and remove notifications. Specify resourceVersion."),
+        _Param(
+            "allowWatchBookmarks",
+            _Q,
+            "boolean",
+            'allowWatchBookmarks requests watch events with type "BOOKMARK". Servers '
+            "that do not implement bookmarks may ignore this flag.",
+        ),
+        _Param(
+            "continue",
+            _Q,
+            "string",
+            "The continue option should be set when retrieving more results from the "
+            "server: the value returned in the previous list's metadata.continue.",
+        ),
+        _Param(
+            "dryRun",
+            _Q,
+            "string",
+            "When present, indicates that modifications should not be persisted. Valid "
+            "values are: - All: all dry run stages will be processed",
+        ),
+        _Param(
+            "fieldManager",
+            _Q,
+            "string",
+            "fieldManager is a name associated with the actor or entity that is making "
+            "these changes. At most 128 printable characters.",
+        ),
+        _Param(
+            "fieldSelector",
+            _Q,
+            "string",
+            "A selector to restrict the list of returned objects by their fields. "
+            "Defaults to everything.",
+        ),
+        _Param(
+            "fieldValidation",
+            _Q,
+            "string",
+            "fieldValidation instructs the server on how to handle objects in the request "
+            "containing unknown or duplicate fields. Valid values are: - Ignore: drop "
+            "them silently - Warn: drop them and send a warning for each (the default) "
+            "- Strict: fail the request with a BadRequest error listing them.",
+        ),
+        _Param(
+            "force",
+            _Q,
+            "boolean",
+            'Force is going to "force" Apply requests: re-acquire conflicting fields '
+            "owned by other people. Must be unset for non-apply patch requests.",
+        ),
+        _Param(
+            "gracePeriodSeconds",
+            _Q,
+            "integer",
+            "The duration in seconds before the object should be deleted. Zero means "
+            "delete immediately.",
+        ),
+        _Param(
+            "ignoreStoreReadErrorWithClusterBreakingPotential",
+            _Q,
+            "boolean",
+            "if set to true, it will trigger an unsafe deletion of the resource in case "
+            "the normal deletion flow fails with a corrupt object error.",
+        ),
+        _Param(
+            "labelSelector",
+            _Q,
+            "string",
+            "A selector to restrict the list of returned objects by their labels. "
+            "Defaults to everything.",
+        ),
+        _Param(
+            "limit",
+            _Q,
+            "integer",
+            "limit is a maximum number of responses to return for a list call. If more "
+            "items exist, the server sets the continue field on the list metadata.",
+        ),
+        _Param(
+            "orphanDependents",
+            _Q,
+            "boolean",
+            "Deprecated: please use the PropagationPolicy, this field will be deprecated "
+            "in 1.7. Should the dependent objects be orphaned.",
+        ),
+        _Param("pretty", _Q, "string", "If 'true', then the output is pretty printed."),
+        _Param(
+            "propagationPolicy",
+            _Q,
+            "string",
+            "Whether and how garbage collection will be performed. Acceptable values "
+            "are: 'Orphan', 'Background', 'Foreground'.",
+        ),
+        _Param(
+            "resourceVersion",
+            _Q,
+            "string",
+            "resourceVersion sets a constraint on what resource versions a request may be "
+            "served from. Defaults to unset.",
+        ),
+        _Param(
+            "resourceVersionMatch",
+            _Q,
+            "string",
+            "resourceVersionMatch determines how resourceVersion is applied to list "
+            "calls. Defaults to unset.",
+        ),
+        _Param(
+            "sendInitialEvents",
+            _Q,
+            "boolean",
+            "`sendInitialEvents=true` may be set together with `watch=true`: the watch "
+            "stream then begins with synthetic events for the current state.",
+        ),
+        _Param(
+            "timeoutSeconds",
+            _Q,
+            "integer",
+            "Timeout for the list/watch call. This limits the duration of the call, "
+            "regardless of any activity or inactivity.",
+        ),
+        _Param(
+            "watch",
+            _Q,
+            "boolean",
+            "Watch for changes to the described resources and return them as a stream of "
+            "add, update, and remove notifications. Specify resourceVersion.",
+        ),
         # connect and log options
         _Param("command", _Q, "string", "Command is the remote command to execute."),
         _Param("container", _Q, "string", "The container for which to act."),
@@ -531,24 +602,50 @@ _PARAMS: dict[str, _Param] = {
         _Param("ports", _Q, "integer", "List of ports to forward."),
         _Param("path", _Q, "string", "Path is the URL path to use for the current proxy request."),
         _Param("follow", _Q, "boolean", "Follow the log stream of the pod."),
-        _Param("insecureSkipTLSVerifyBackend", _Q, "boolean",
-               "insecureSkipTLSVerifyBackend indicates that the apiserver should not confirm "
-               "the validity of the serving certificate of the backend it is connecting to."),
-        _Param("limitBytes", _Q, "integer",
-               "If set, the number of bytes to read from the server before terminating the "
-               "log output."),
-        _Param("previous", _Q, "boolean",
-               "Return previous terminated container logs. Defaults to false."),
-        _Param("sinceSeconds", _Q, "integer",
-               "A relative time in seconds before the current time from which to show logs."),
-        _Param("stream", _Q, "string",
-               "Specify which container log stream to return to the client: All, Stdout or "
-               "Stderr."),
-        _Param("tailLines", _Q, "integer",
-               "If set, the number of lines from the end of the logs to show."),
-        _Param("timestamps", _Q, "boolean",
-               "If true, add an RFC3339 timestamp at the beginning of every line of log "
-               "output."),
+        _Param(
+            "insecureSkipTLSVerifyBackend",
+            _Q,
+            "boolean",
+            "insecureSkipTLSVerifyBackend indicates that the apiserver should not confirm "
+            "the validity of the serving certificate of the backend it is connecting to.",
+        ),
+        _Param(
+            "limitBytes",
+            _Q,
+            "integer",
+            "If set, the number of bytes to read from the server before terminating the "
+            "log output.",
+        ),
+        _Param(
+            "previous",
+            _Q,
+            "boolean",
+            "Return previous terminated container logs. Defaults to false.",
+        ),
+        _Param(
+            "sinceSeconds",
+            _Q,
+            "integer",
+            "A relative time in seconds before the current time from which to show logs.",
+        ),
+        _Param(
+            "stream",
+            _Q,
+            "string",
+            "Specify which container log stream to return to the client: All, Stdout or Stderr.",
+        ),
+        _Param(
+            "tailLines",
+            _Q,
+            "integer",
+            "If set, the number of lines from the end of the logs to show.",
+        ),
+        _Param(
+            "timestamps",
+            _Q,
+            "boolean",
+            "If true, add an RFC3339 timestamp at the beginning of every line of log output.",
+        ),
     )
 }
 
@@ -558,20 +655,40 @@ def _params(*names: str) -> tuple[_Param, ...]:
 
 
 _LIST_PARAMS = _params(
-    "allowWatchBookmarks", "continue", "fieldSelector", "labelSelector", "limit",
-    "resourceVersion", "resourceVersionMatch", "sendInitialEvents", "timeoutSeconds", "watch",
+    "allowWatchBookmarks",
+    "continue",
+    "fieldSelector",
+    "labelSelector",
+    "limit",
+    "resourceVersion",
+    "resourceVersionMatch",
+    "sendInitialEvents",
+    "timeoutSeconds",
+    "watch",
 )
 _WRITE_PARAMS = _params("dryRun", "fieldManager", "fieldValidation")
 _PATCH_PARAMS = _params("dryRun", "fieldManager", "fieldValidation", "force")
 _DELETE_PARAMS = _params(
-    "dryRun", "gracePeriodSeconds", "ignoreStoreReadErrorWithClusterBreakingPotential",
-    "orphanDependents", "propagationPolicy",
+    "dryRun",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "orphanDependents",
+    "propagationPolicy",
 )
 _DELETECOLLECTION_PARAMS = _params(
-    "continue", "dryRun", "fieldSelector", "gracePeriodSeconds",
-    "ignoreStoreReadErrorWithClusterBreakingPotential", "labelSelector", "limit",
-    "orphanDependents", "propagationPolicy", "resourceVersion", "resourceVersionMatch",
-    "sendInitialEvents", "timeoutSeconds",
+    "continue",
+    "dryRun",
+    "fieldSelector",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "labelSelector",
+    "limit",
+    "orphanDependents",
+    "propagationPolicy",
+    "resourceVersion",
+    "resourceVersionMatch",
+    "sendInitialEvents",
+    "timeoutSeconds",
 )
 _SUBRESOURCE_PARAMS: dict[str, tuple[_Param, ...]] = {
     "exec": _params("command", "container", "stderr", "stdin", "stdout", "tty"),
@@ -579,12 +696,24 @@ _SUBRESOURCE_PARAMS: dict[str, tuple[_Param, ...]] = {
     "portforward": _params("ports"),
     "proxy": _params("path"),
     "log": _params(
-        "container", "follow", "insecureSkipTLSVerifyBackend", "limitBytes", "previous",
-        "sinceSeconds", "stream", "tailLines", "timestamps",
+        "container",
+        "follow",
+        "insecureSkipTLSVerifyBackend",
+        "limitBytes",
+        "previous",
+        "sinceSeconds",
+        "stream",
+        "tailLines",
+        "timestamps",
     ),
 }
-_CONNECT_METHODS = {"get": "get", "create": "post", "update": "put", "patch": "patch",
-                    "delete": "delete"}
+_CONNECT_METHODS = {
+    "get": "get",
+    "create": "post",
+    "update": "put",
+    "patch": "patch",
+    "delete": "delete",
+}
 
 # Response schema: a definition name, or an inline schema.
 _Schema = str | dict[str, Any]
@@ -639,8 +768,9 @@ def operation_tag(group: str, version: str) -> str:
 
 def operation_id(verb: str, group: str, version: str, rest: str) -> str:
     """`readCoreV1NamespacedPod`, `patchAppsV1NamespacedDeploymentScale`, ..."""
-    return (verb + _id_part(_group_part(group), True) + _id_part(version, True)
-            + _id_part(rest, True))
+    return (
+        verb + _id_part(_group_part(group), True) + _id_part(version, True) + _id_part(rest, True)
+    )
 
 
 _OK = ("200", "OK")
@@ -692,19 +822,41 @@ class _Builder:
         obj = self.definition(gvk)
         ns = "Namespaced" if r.namespaced else ""
         prefix = r.url_prefix
-        base = f"{prefix}/namespaces/{{namespace}}/{r.resource}" if r.namespaced else (
-            f"{prefix}/{r.resource}")
+        base = (
+            f"{prefix}/namespaces/{{namespace}}/{r.resource}"
+            if r.namespaced
+            else (f"{prefix}/{r.resource}")
+        )
         name_param = (_Param("name", "path", "string", f"name of the {kind}"), True)
-        ns_param = (_Param("namespace", "path", "string",
-                           "object name and auth scope, such as for teams and projects"), True)
+        ns_param = (
+            _Param(
+                "namespace",
+                "path",
+                "string",
+                "object name and auth scope, such as for teams and projects",
+            ),
+            True,
+        )
         pretty = (_PARAMS["pretty"], False)
         scope = (ns_param,) if r.namespaced else ()
         verbs = set(r.verbs)
 
-        def op(verb: str, rest: str, description: str, action: str,
-               op_gvk: GroupVersionKind | None = gvk, **kw: Any) -> _Op:
-            return _Op(operation_id(verb, r.group, r.version, rest), description, action,
-                       op_gvk, gv_tag, **kw)
+        def op(
+            verb: str,
+            rest: str,
+            description: str,
+            action: str,
+            op_gvk: GroupVersionKind | None = gvk,
+            **kw: Any,
+        ) -> _Op:
+            return _Op(
+                operation_id(verb, r.group, r.version, rest),
+                description,
+                action,
+                op_gvk,
+                gv_tag,
+                **kw,
+            )
 
         def ok(schema: _Schema | None, *codes: tuple[str, str]) -> list[Any]:
             return [*((c, d, schema) for c, d in codes), _UNAUTHORIZED]
@@ -713,78 +865,144 @@ class _Builder:
             coll = self.item(base, *scope, pretty)
             if "list" in verbs:
                 lst = self.definition(GroupVersionKind(r.group, r.version, r.list_kind))
-                coll.ops["get"] = op("list", f"{ns}{kind}", f"list or watch objects of kind {kind}",
-                                     "list", params=_LIST_PARAMS, produces=_PRODUCES_LIST,
-                                     responses=ok(lst, _OK))
+                coll.ops["get"] = op(
+                    "list",
+                    f"{ns}{kind}",
+                    f"list or watch objects of kind {kind}",
+                    "list",
+                    params=_LIST_PARAMS,
+                    produces=_PRODUCES_LIST,
+                    responses=ok(lst, _OK),
+                )
                 if r.namespaced:
                     self.item(f"{prefix}/{r.resource}", pretty).ops["get"] = op(
-                        "list", f"{kind}ForAllNamespaces",
-                        f"list or watch objects of kind {kind}", "list",
-                        params=_LIST_PARAMS, produces=_PRODUCES_LIST, responses=ok(lst, _OK))
+                        "list",
+                        f"{kind}ForAllNamespaces",
+                        f"list or watch objects of kind {kind}",
+                        "list",
+                        params=_LIST_PARAMS,
+                        produces=_PRODUCES_LIST,
+                        responses=ok(lst, _OK),
+                    )
             if "create" in verbs:
-                coll.ops["post"] = op("create", f"{ns}{kind}", f"create a {kind}", "post",
-                                      params=_WRITE_PARAMS, body=_Body(obj, ("*/*",), True),
-                                      responses=ok(obj, _OK, _CREATED, _ACCEPTED))
+                coll.ops["post"] = op(
+                    "create",
+                    f"{ns}{kind}",
+                    f"create a {kind}",
+                    "post",
+                    params=_WRITE_PARAMS,
+                    body=_Body(obj, ("*/*",), True),
+                    responses=ok(obj, _OK, _CREATED, _ACCEPTED),
+                )
             if "deletecollection" in verbs:
                 # Upstream's route is "deletecollection...", read as verb "delete" + rest.
                 coll.ops["delete"] = op(
-                    "delete", f"Collection{ns}{kind}", f"delete collection of {kind}",
-                    "deletecollection", params=_DELETECOLLECTION_PARAMS,
+                    "delete",
+                    f"Collection{ns}{kind}",
+                    f"delete collection of {kind}",
+                    "deletecollection",
+                    params=_DELETECOLLECTION_PARAMS,
                     body=_Body(self.meta(DELETE_OPTIONS), ("*/*",), False),
-                    responses=ok(self.meta(STATUS), _OK))
+                    responses=ok(self.meta(STATUS), _OK),
+                )
 
         item_path = f"{base}/{{name}}"
         if verbs & {"get", "update", "patch", "delete"}:
             it = self.item(item_path, name_param, *scope, pretty)
             if "get" in verbs:
-                it.ops["get"] = op("read", f"{ns}{kind}", f"read the specified {kind}", "get",
-                                   responses=ok(obj, _OK))
+                it.ops["get"] = op(
+                    "read",
+                    f"{ns}{kind}",
+                    f"read the specified {kind}",
+                    "get",
+                    responses=ok(obj, _OK),
+                )
             if "update" in verbs:
-                it.ops["put"] = op("replace", f"{ns}{kind}", f"replace the specified {kind}",
-                                   "put", params=_WRITE_PARAMS, body=_Body(obj, ("*/*",), True),
-                                   responses=ok(obj, _OK, _CREATED))
+                it.ops["put"] = op(
+                    "replace",
+                    f"{ns}{kind}",
+                    f"replace the specified {kind}",
+                    "put",
+                    params=_WRITE_PARAMS,
+                    body=_Body(obj, ("*/*",), True),
+                    responses=ok(obj, _OK, _CREATED),
+                )
             if "patch" in verbs:
                 it.ops["patch"] = op(
-                    "patch", f"{ns}{kind}", f"partially update the specified {kind}", "patch",
-                    params=_PATCH_PARAMS, body=_Body(self.meta(PATCH), r.patch_types, True),
-                    responses=ok(obj, _OK, _CREATED))
+                    "patch",
+                    f"{ns}{kind}",
+                    f"partially update the specified {kind}",
+                    "patch",
+                    params=_PATCH_PARAMS,
+                    body=_Body(self.meta(PATCH), r.patch_types, True),
+                    responses=ok(obj, _OK, _CREATED),
+                )
             if "delete" in verbs:
-                it.ops["delete"] = op("delete", f"{ns}{kind}", f"delete a {kind}", "delete",
-                                      params=_DELETE_PARAMS,
-                                      body=_Body(self.meta(DELETE_OPTIONS), ("*/*",), False),
-                                      responses=ok(obj, _OK, _ACCEPTED))
+                it.ops["delete"] = op(
+                    "delete",
+                    f"{ns}{kind}",
+                    f"delete a {kind}",
+                    "delete",
+                    params=_DELETE_PARAMS,
+                    body=_Body(self.meta(DELETE_OPTIONS), ("*/*",), False),
+                    responses=ok(obj, _OK, _ACCEPTED),
+                )
 
         if "watch" in verbs:
             event = self.meta(WATCH_EVENT)
             wprefix = f"{prefix}/watch"
-            wbase = f"{wprefix}/namespaces/{{namespace}}/{r.resource}" if r.namespaced else (
-                f"{wprefix}/{r.resource}")
+            wbase = (
+                f"{wprefix}/namespaces/{{namespace}}/{r.resource}"
+                if r.namespaced
+                else (f"{wprefix}/{r.resource}")
+            )
             watch_params = tuple((p, False) for p in _LIST_PARAMS)
             self.item(wbase, *scope, pretty, *watch_params).ops["get"] = op(
-                "watch", f"{ns}{kind}List",
+                "watch",
+                f"{ns}{kind}List",
                 f"watch individual changes to a list of {kind}. deprecated: use the 'watch' "
-                "parameter with a list operation instead.", "watchlist",
-                produces=_PRODUCES_WATCH, responses=ok(event, _OK))
-            self.item(f"{wbase}/{{name}}", name_param, *scope, pretty, *watch_params).ops[
-                "get"] = op(
-                "watch", f"{ns}{kind}",
-                f"watch changes to an object of kind {kind}. deprecated: use the 'watch' "
-                "parameter with a list operation instead, filtered to a single item with the "
-                "'fieldSelector' parameter.", "watch",
-                produces=_PRODUCES_WATCH, responses=ok(event, _OK))
+                "parameter with a list operation instead.",
+                "watchlist",
+                produces=_PRODUCES_WATCH,
+                responses=ok(event, _OK),
+            )
+            self.item(f"{wbase}/{{name}}", name_param, *scope, pretty, *watch_params).ops["get"] = (
+                op(
+                    "watch",
+                    f"{ns}{kind}",
+                    f"watch changes to an object of kind {kind}. deprecated: use the 'watch' "
+                    "parameter with a list operation instead, filtered to a single item with the "
+                    "'fieldSelector' parameter.",
+                    "watch",
+                    produces=_PRODUCES_WATCH,
+                    responses=ok(event, _OK),
+                )
+            )
             if r.namespaced:
                 self.item(f"{wprefix}/{r.resource}", pretty, *watch_params).ops["get"] = op(
-                    "watch", f"{kind}ListForAllNamespaces",
+                    "watch",
+                    f"{kind}ListForAllNamespaces",
                     f"watch individual changes to a list of {kind}. deprecated: use the "
-                    "'watch' parameter with a list operation instead.", "watchlist",
-                    produces=_PRODUCES_WATCH, responses=ok(event, _OK))
+                    "'watch' parameter with a list operation instead.",
+                    "watchlist",
+                    produces=_PRODUCES_WATCH,
+                    responses=ok(event, _OK),
+                )
 
         for sub in r.subresources:
             self._add_subresource(r, sub, item_path, name_param, scope, pretty, op, ok)
 
-    def _add_subresource(self, r: ServedResource, sub: Subresource, item_path: str,
-                         name_param: tuple[_Param, bool], scope: tuple[tuple[_Param, bool], ...],
-                         pretty: tuple[_Param, bool], op: Any, ok: Any) -> None:
+    def _add_subresource(
+        self,
+        r: ServedResource,
+        sub: Subresource,
+        item_path: str,
+        name_param: tuple[_Param, bool],
+        scope: tuple[tuple[_Param, bool], ...],
+        pretty: tuple[_Param, bool],
+        op: Any,
+        ok: Any,
+    ) -> None:
         kind = r.kind
         ns = "Namespaced" if r.namespaced else ""
         title = sub.name[:1].upper() + sub.name[1:]
@@ -793,18 +1011,27 @@ class _Builder:
         extra = _SUBRESOURCE_PARAMS.get(sub.name, ())
         connect = sub_gvk.kind.endswith("Options") and sub.name != "log"
         sub_param = (_Param("name", "path", "string", f"name of the {sub_gvk.kind}"), True)
-        item = self.item(f"{item_path}/{sub.name}", sub_param if connect else name_param,
-                         *scope, *(() if connect else (pretty,)))
+        item = self.item(
+            f"{item_path}/{sub.name}",
+            sub_param if connect else name_param,
+            *scope,
+            *(() if connect else (pretty,)),
+        )
         verbs = set(sub.verbs)
         if connect:
             self.definition(sub_gvk)
             for verb, method in _CONNECT_METHODS.items():
                 if verb in verbs:
                     item.ops[method] = op(
-                        "connect", method.capitalize() + rest,
-                        f"connect {method.upper()} requests to {sub.name} of {kind}", "connect",
-                        sub_gvk, params=extra, produces=("*/*",), responses=ok({"type": "string"},
-                                                                                _OK))
+                        "connect",
+                        method.capitalize() + rest,
+                        f"connect {method.upper()} requests to {sub.name} of {kind}",
+                        "connect",
+                        sub_gvk,
+                        params=extra,
+                        produces=("*/*",),
+                        responses=ok({"type": "string"}, _OK),
+                    )
             return
         if sub.name == "log":
             sub_schema: _Schema = {"type": "string"}
@@ -814,51 +1041,92 @@ class _Builder:
             produces = _PRODUCES
         body_name = sub_schema if isinstance(sub_schema, str) else self.definition(sub_gvk)
         if "get" in verbs:
-            item.ops["get"] = op("read", rest, f"read {sub.name} of the specified {kind}", "get",
-                                 sub_gvk, params=extra, produces=produces,
-                                 responses=ok(sub_schema, _OK))
+            item.ops["get"] = op(
+                "read",
+                rest,
+                f"read {sub.name} of the specified {kind}",
+                "get",
+                sub_gvk,
+                params=extra,
+                produces=produces,
+                responses=ok(sub_schema, _OK),
+            )
         if "create" in verbs:
-            item.ops["post"] = op("create", rest, f"create {sub.name} of a {kind}", "post",
-                                  sub_gvk, params=_WRITE_PARAMS,
-                                  body=_Body(body_name, ("*/*",), True),
-                                  responses=ok(body_name, _OK, _CREATED, _ACCEPTED))
+            item.ops["post"] = op(
+                "create",
+                rest,
+                f"create {sub.name} of a {kind}",
+                "post",
+                sub_gvk,
+                params=_WRITE_PARAMS,
+                body=_Body(body_name, ("*/*",), True),
+                responses=ok(body_name, _OK, _CREATED, _ACCEPTED),
+            )
         if "update" in verbs:
-            item.ops["put"] = op("replace", rest, f"replace {sub.name} of the specified {kind}",
-                                 "put", sub_gvk, params=_WRITE_PARAMS,
-                                 body=_Body(body_name, ("*/*",), True),
-                                 responses=ok(body_name, _OK, _CREATED))
+            item.ops["put"] = op(
+                "replace",
+                rest,
+                f"replace {sub.name} of the specified {kind}",
+                "put",
+                sub_gvk,
+                params=_WRITE_PARAMS,
+                body=_Body(body_name, ("*/*",), True),
+                responses=ok(body_name, _OK, _CREATED),
+            )
         if "patch" in verbs:
             item.ops["patch"] = op(
-                "patch", rest, f"partially update {sub.name} of the specified {kind}", "patch",
-                sub_gvk, params=_PATCH_PARAMS, body=_Body(self.meta(PATCH), r.patch_types, True),
-                responses=ok(body_name, _OK, _CREATED))
+                "patch",
+                rest,
+                f"partially update {sub.name} of the specified {kind}",
+                "patch",
+                sub_gvk,
+                params=_PATCH_PARAMS,
+                body=_Body(self.meta(PATCH), r.patch_types, True),
+                responses=ok(body_name, _OK, _CREATED),
+            )
 
     def add_discovery(self, path: str, op_id: str, tag: str, schema: str, description: str) -> None:
-        self.item(path).ops["get"] = _Op(op_id, description, "", None, tag,
-                                         responses=[(*_OK, self.meta(schema)), _UNAUTHORIZED])
+        self.item(path).ops["get"] = _Op(
+            op_id, description, "", None, tag, responses=[(*_OK, self.meta(schema)), _UNAUTHORIZED]
+        )
 
     def add_group_version_discovery(self, group: str, version: str) -> None:
         prefix = f"/apis/{group}/{version}/" if group else f"/api/{version}/"
-        self.add_discovery(prefix, operation_id("get", group, version, "APIResources"),
-                           operation_tag(group, version), API_RESOURCE_LIST,
-                           "get available resources")
+        self.add_discovery(
+            prefix,
+            operation_id("get", group, version, "APIResources"),
+            operation_tag(group, version),
+            API_RESOURCE_LIST,
+            "get available resources",
+        )
 
     def add_group_discovery(self, group: str) -> None:
-        self.add_discovery(f"/apis/{group}/", f"get{_id_part(_group_part(group), True)}APIGroup",
-                           _id_part(_group_part(group), False), API_GROUP,
-                           "get information of a group")
+        self.add_discovery(
+            f"/apis/{group}/",
+            f"get{_id_part(_group_part(group), True)}APIGroup",
+            _id_part(_group_part(group), False),
+            API_GROUP,
+            "get information of a group",
+        )
 
     def add_core_versions(self) -> None:
-        self.add_discovery("/api/", "getCoreAPIVersions", "core", API_VERSIONS,
-                           "get available API versions")
+        self.add_discovery(
+            "/api/", "getCoreAPIVersions", "core", API_VERSIONS, "get available API versions"
+        )
 
     def add_group_list(self) -> None:
-        self.add_discovery("/apis/", "getAPIVersions", "apis", API_GROUP_LIST,
-                           "get available API versions")
+        self.add_discovery(
+            "/apis/", "getAPIVersions", "apis", API_GROUP_LIST, "get available API versions"
+        )
 
     def add_version(self) -> None:
-        self.add_discovery("/version/", "getCodeVersion", "version", VERSION_INFO,
-                           "get the version information for this server")
+        self.add_discovery(
+            "/version/",
+            "getCodeVersion",
+            "version",
+            VERSION_INFO,
+            "get the version information for this server",
+        )
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -940,8 +1208,9 @@ _SECURITY_SCHEME = {
 }
 
 
-def _collect(served: Sequence[ServedResource], registry: SchemaRegistry,
-             only: str | None = None) -> _Builder:
+def _collect(
+    served: Sequence[ServedResource], registry: SchemaRegistry, only: str | None = None
+) -> _Builder:
     """Paths for every served resource, or for one `/openapi/v3` index entry (`only`)."""
     b = _Builder(registry)
     groups: set[str] = set()
@@ -968,8 +1237,11 @@ def _collect(served: Sequence[ServedResource], registry: SchemaRegistry,
     return b
 
 
-def build_v2(served: Sequence[ServedResource], registry: SchemaRegistry | None = None,
-             version: str | None = None) -> dict[str, Any]:
+def build_v2(
+    served: Sequence[ServedResource],
+    registry: SchemaRegistry | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
     """The Swagger 2.0 document served at `/openapi/v2`."""
     registry = registry or default_registry()
     b = _collect(served, registry)
@@ -1007,8 +1279,9 @@ def _op_v3(op: _Op) -> dict[str, Any]:
         out["parameters"] = [_param_v3(p, False) for p in op.params]
     if op.body is not None:
         schema = _schema_ref(op.body.schema, REF_V3)
-        body: dict[str, Any] = {"content": {ct: {"schema": schema}
-                                            for ct in sorted(op.body.content_types)}}
+        body: dict[str, Any] = {
+            "content": {ct: {"schema": schema} for ct in sorted(op.body.content_types)}
+        }
         if op.body.required:
             body["required"] = True
         out["requestBody"] = body
@@ -1035,9 +1308,12 @@ def v3_index_paths(served: Sequence[ServedResource]) -> list[str]:
     return sorted(keys)
 
 
-def build_v3(group_version: str, served: Sequence[ServedResource],
-             registry: SchemaRegistry | None = None,
-             version: str | None = None) -> dict[str, Any]:
+def build_v3(
+    group_version: str,
+    served: Sequence[ServedResource],
+    registry: SchemaRegistry | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
     """The OpenAPI 3.0 document for one index entry (`api/v1`, `apis/apps/v1`, `apis/apps`,
     `api`, `apis`, `version`). Raises KeyError for an entry that is not served."""
     if group_version not in v3_index_paths(served):
@@ -1071,8 +1347,11 @@ def v3_server_relative_url(key: str, hash_: str) -> str:
     return f"/openapi/v3/{key}?hash={hash_}"
 
 
-def build_v3_index(served: Sequence[ServedResource], registry: SchemaRegistry | None = None,
-                   version: str | None = None) -> dict[str, Any]:
+def build_v3_index(
+    served: Sequence[ServedResource],
+    registry: SchemaRegistry | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
     """`/openapi/v3`: every entry with a `serverRelativeURL` carrying its document's hash."""
     paths = {}
     for key in v3_index_paths(served):
@@ -1099,8 +1378,12 @@ class OpenAPIService:
     """Serialized OpenAPI documents for one served set, built on first request and kept until
     the registry changes (a CRD schema added or removed)."""
 
-    def __init__(self, served: Sequence[ServedResource], registry: SchemaRegistry | None = None,
-                 version: str | None = None) -> None:
+    def __init__(
+        self,
+        served: Sequence[ServedResource],
+        registry: SchemaRegistry | None = None,
+        version: str | None = None,
+    ) -> None:
         self.served = tuple(served)
         self.registry = registry or default_registry()
         self.version = version
@@ -1121,8 +1404,9 @@ class OpenAPIService:
             return doc
 
     def v2(self) -> Document:
-        return self._get("v2", lambda: serialize(build_v2(self.served, self.registry,
-                                                          self.version)))
+        return self._get(
+            "v2", lambda: serialize(build_v2(self.served, self.registry, self.version))
+        )
 
     def v2_protobuf(self) -> Document:
         """The v2 document in gnostic's protobuf form (`MIME_V2_PROTOBUF`), which client-go
@@ -1135,8 +1419,9 @@ class OpenAPIService:
         """The document for one index entry, or None when it is not served."""
         if key not in self.v3_keys():
             return None
-        return self._get("v3:" + key, lambda: serialize(build_v3(key, self.served, self.registry,
-                                                                 self.version)))
+        return self._get(
+            "v3:" + key, lambda: serialize(build_v3(key, self.served, self.registry, self.version))
+        )
 
     def v3_keys(self) -> list[str]:
         return v3_index_paths(self.served)
@@ -1158,8 +1443,11 @@ _services_lock = threading.Lock()
 _MAX_SERVICES = 8
 
 
-def openapi_service(served: Sequence[ServedResource], registry: SchemaRegistry | None = None,
-                    version: str | None = None) -> OpenAPIService:
+def openapi_service(
+    served: Sequence[ServedResource],
+    registry: SchemaRegistry | None = None,
+    version: str | None = None,
+) -> OpenAPIService:
     """The cached `OpenAPIService` for a served set (a few recent sets are kept)."""
     registry = registry or default_registry()
     key = (tuple(served), id(registry), version)

@@ -712,9 +712,7 @@ def _partition_scalars(items: list[Any], by: Iterable[Any]) -> tuple[list[Any], 
     return inside, outside
 
 
-def _partition_maps(
-    items: list[Any], by: list[Any], merge_key: str
-) -> tuple[list[Any], list[Any]]:
+def _partition_maps(items: list[Any], by: list[Any], merge_key: str) -> tuple[list[Any], list[Any]]:
     fast = all(type(e) is dict for e in by)
     present = {_hkey(e[merge_key]) for e in by if merge_key in e} if fast else set()
     inside: list[Any] = []
@@ -916,9 +914,7 @@ class _Merger:
             else:
                 patch_items, server_only = _partition_scalars(merged, order)
             kind = _element_type(live, patch_list)
-            original[key] = _normalize_order(
-                patch_items, server_only, order, live, merge_key, kind
-            )
+            original[key] = _normalize_order(patch_items, server_only, order, live, merge_key, kind)
             patch.pop(key, None)
 
     def _merge_list_field(
@@ -983,7 +979,7 @@ class _Merger:
                     at = _find_map(live[:length], merge_key, target)
                     if at < 0:
                         break
-                    live[at:length - 1] = live[at + 1:length]
+                    live[at : length - 1] = live[at + 1 : length]
                     length -= 1
             elif directive == REPLACE:
                 replace = True  # and keep going, to drop the other directive elements
@@ -1028,4 +1024,4 @@ class _Merger:
                 else:
                     extra.append(self._raw(item))
                 count += 1
-        return live[:min(count, size)] + extra
+        return live[: min(count, size)] + extra
