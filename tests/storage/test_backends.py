@@ -329,7 +329,7 @@ async def test_etcd3_watch_resumes_across_an_etcd_restart(tmp_path: Path) -> Non
         for i in range(5):
             revs.append(await put(b, "b", str(i).encode()))
         while len(got) < len(revs):
-            batch = await asyncio.wait_for(anext(it), 15)
+            batch = await asyncio.wait_for(anext(it), 60)
             got += [e.kv.mod_revision for e in batch.events]
         assert got == revs  # every event once, in order, across the new stream
         await w.cancel()
