@@ -35,7 +35,7 @@ from kapi.machinery import errors, fields
 from kapi.machinery import field as fielderr
 from kapi.machinery.meta import metadata
 from kapi.machinery.patch import apply_json_patch, merge_patch
-from kapi.machinery.pruning import prune_unknown
+from kapi.machinery.pruning import decode as decode_fields
 from kapi.machinery.schema import GroupKind, GroupResource, GroupVersionKind, GroupVersionResource
 from kapi.machinery.strategicpatch import (
     apply_strategic_merge_patch,
@@ -257,9 +257,16 @@ class ResourceHandler:
     def _validate_fields(
         ctx: RequestContext, gvk: GroupVersionKind, obj: Object, directive: str
     ) -> None:
-        """fieldValidation: unknown fields are dropped (as Go's decoder drops them), and
-        reported as a 400 (Strict) or as warnings (Warn)."""
-        unknown = prune_unknown(gvk, obj)
+        """Decoding as into the kind's Go struct: a field of the wrong JSON type is a 400;
+        unknown fields are dropped and, per fieldValidation, reported as a 400 (Strict) or as
+        warnings (Warn)."""
+        unknown, mismatches = decode_fields(gvk, obj)
+        if mismatches:
+            # Go's decoder fails on a field of the wrong JSON type, whatever the directive.
+            raise errors.new_bad_request(
+                f'{gvk.kind} in version "{gvk.version}" cannot be handled as a {gvk.kind}: '
+                + mismatches[0]
+            )
         if not unknown or directive == "Ignore":
             return
         problems = [f'unknown field "{p}"' for p in unknown]

@@ -30,16 +30,39 @@ from kapi.machinery.schemacompile import OBJECT_META, OPAQUE, SchemaCompiler
 
 
 class _Node:
-    __slots__ = ("closed", "items", "props", "values")
+    __slots__ = ("closed", "format", "items", "name", "props", "type", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "", type_: str | None = None, format_: str = "") -> None:
         self.props: dict[str, _Node] | None = None  # known fields of a struct
         self.closed = False  # unknown fields of the struct are reported/pruned
         self.values: _Node | None = None  # schema of map values
         self.items: _Node | None = None  # schema of list elements
+        self.name = name  # the definition's name ("" inline)
+        # The JSON type the Go decoder insists on (None: anything, e.g. IntOrString, Quantity).
+        self.type = type_
+        self.format = format_
 
 
 _LEAF = _Node()
+_TYPED_LEAVES: dict[tuple[str, str], _Node] = {}
+
+
+def _typed_leaf(type_: str, format_: str) -> _Node:
+    leaf = _TYPED_LEAVES.get((type_, format_))
+    if leaf is None:
+        leaf = _TYPED_LEAVES[(type_, format_)] = _Node(type_=type_, format_=format_)
+    return leaf
+
+
+# What each schema type accepts (JSON null is always accepted: Go decodes it as the zero value).
+_ACCEPTS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
 
 
 class FieldPruner(SchemaCompiler[_Node]):
@@ -61,25 +84,39 @@ class FieldPruner(SchemaCompiler[_Node]):
 
     def prune_unknown(self, gvk: GroupVersionKind, obj: Any) -> list[str]:
         """Like `unknown_fields`, and drops those fields from `obj` in place."""
+        return self.decode(gvk, obj)[0]
+
+    def decode(self, gvk: GroupVersionKind, obj: Any) -> tuple[list[str], list[str]]:
+        """What decoding into the kind's Go struct does: drops unknown fields in place and
+        returns (their paths, type mismatches). A mismatch is reported as upstream's decoder
+        reports it: `json: cannot unmarshal string into Go struct field Pod.spec.containers
+        of type []v1.Container`."""
         root = self.root(gvk)
         out: list[str] = []
+        mismatches: list[str] = []
         if root is not None:
-            _walk(root, obj, "", out, prune=True)
-        return out
+            _walk(root, obj, "", out, prune=True, mismatches=mismatches, kind=gvk.kind)
+        return out, mismatches
 
     # -- compilation ---------------------------------------------------------------------------
 
     def new_node(self, name: str) -> _Node:
-        return _Node()
+        return _Node(name)
 
     def root_for(self, gvk: GroupVersionKind, name: str | None) -> _Node | None:
         return None if name is None else self._object(self.definition(name))
 
     def inline(self, node: _Node) -> _Node:
-        return _LEAF if node.props is None and node.items is None and node.values is None else node
+        if node.props is None and node.items is None and node.values is None:
+            return _LEAF if node.type is None else _typed_leaf(node.type, node.format)
+        return node
 
     def fill(self, node: _Node, name: str, schema: dict[str, Any]) -> None:
         preserve = bool(schema.get("x-kubernetes-preserve-unknown-fields"))
+        type_ = schema.get("type")
+        if isinstance(type_, str) and type_ in _ACCEPTS and not preserve:
+            node.type = type_
+            node.format = str(schema.get("format") or "")
         props = schema.get("properties")
         additional = schema.get("additionalProperties")
         items = schema.get("items")
@@ -109,7 +146,23 @@ class FieldPruner(SchemaCompiler[_Node]):
         return node
 
 
-def _walk(node: _Node, value: Any, path: str, out: list[str], prune: bool) -> None:
+def _walk(
+    node: _Node,
+    value: Any,
+    path: str,
+    out: list[str],
+    prune: bool,
+    mismatches: list[str] | None = None,
+    kind: str = "",
+) -> None:
+    if (
+        mismatches is not None
+        and node.type is not None
+        and value is not None
+        and not _ACCEPTS[node.type](value)
+    ):
+        mismatches.append(_mismatch(node, value, path, kind))
+        return
     if isinstance(value, dict):
         props = node.props
         values = node.values
@@ -123,17 +176,56 @@ def _walk(node: _Node, value: Any, path: str, out: list[str], prune: bool) -> No
                         if prune:
                             del value[key]
                     elif values is not None:
-                        _walk(values, value[key], here, out, prune)
+                        _walk(values, value[key], here, out, prune, mismatches, kind)
                 elif child is not _LEAF:
-                    _walk(child, value[key], here, out, prune)
+                    _walk(child, value[key], here, out, prune, mismatches, kind)
         elif values is not None and values is not _LEAF:
             for key, sub in value.items():
-                _walk(values, sub, f"{path}.{key}" if path else key, out, prune)
+                here = f"{path}.{key}" if path else key
+                _walk(values, sub, here, out, prune, mismatches, kind)
     elif isinstance(value, list):
         items = node.items
         if items is not None and items is not _LEAF:
             for i, sub in enumerate(value):
-                _walk(items, sub, f"{path}[{i}]", out, prune)
+                _walk(items, sub, f"{path}[{i}]", out, prune, mismatches, kind)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _go_type(node: _Node) -> str:
+    """The Go type upstream's message names, as near as the schema tells it."""
+    if node.type == "object":
+        if node.props is not None and node.name:
+            return ".".join(node.name.rsplit(".", 2)[-2:])  # e.g. v1.PodSpec
+        if node.values is not None:
+            return f"map[string]{_go_type(node.values)}"
+        return "map[string]interface {}"
+    if node.type == "array":
+        return f"[]{_go_type(node.items) if node.items is not None else 'interface {}'}"
+    if node.type == "integer":
+        return node.format if node.format in ("int32", "int64") else "int"
+    if node.type == "number":
+        return "float64"
+    if node.type == "boolean":
+        return "bool"
+    if node.type == "string":
+        return "string"
+    return "interface {}"
+
+
+def _mismatch(node: _Node, value: Any, path: str, kind: str) -> str:
+    # Go names the field by its path without list indexes.
+    field = ".".join(p.split("[", 1)[0] for p in path.split(".")) if path else ""
+    where = f"Go struct field {kind}.{field}" if field else "Go value"
+    return f"json: cannot unmarshal {_json_kind(value)} into {where} of type {_go_type(node)}"
 
 
 _default: FieldPruner | None = None
@@ -157,3 +249,8 @@ def unknown_fields(gvk: GroupVersionKind, obj: Any) -> list[str]:
 def prune_unknown(gvk: GroupVersionKind, obj: Any) -> list[str]:
     """Drop `obj`'s unknown fields in place and return their paths."""
     return default_pruner().prune_unknown(gvk, obj)
+
+
+def decode(gvk: GroupVersionKind, obj: Any) -> tuple[list[str], list[str]]:
+    """`FieldPruner.decode` with the shared pruner: (unknown field paths, type mismatches)."""
+    return default_pruner().decode(gvk, obj)
