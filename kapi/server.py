@@ -103,7 +103,7 @@ class Server:
             admission=admission,
             server_address=f"{cfg.bind_address}:{cfg.port}",
         )
-        for name in SYSTEM_NAMESPACES:
+        async def ensure_namespace(name: str) -> None:
             if await get_namespace(name) is None:
                 with contextlib.suppress(errors.StatusError):
                     await namespaces.create(
@@ -112,6 +112,9 @@ class Server:
                         None,
                         CreateOptions(),
                     )
+
+        # Concurrently: on SQLite the four creates then share one commit.
+        await asyncio.gather(*(ensure_namespace(n) for n in SYSTEM_NAMESPACES))
         compactor = Compactor(
             self.backend,
             interval=cfg.compaction_interval,

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 import orjson
 import yaml
 
+from kapi.endpoints.negotiation import PROTOBUF
 from kapi.machinery import errors
-from kapi.machinery.protobuf import PROTOBUF_MEDIA_TYPE, decode_protobuf
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -91,7 +91,10 @@ def decode_body(body: bytes, content_type: str) -> Any:
             # A YAML body sent without a content type is common with curl; upstream sniffs too.
             if media:
                 raise errors.new_bad_request(f"error decoding JSON body: {err}") from err
-    elif media == PROTOBUF_MEDIA_TYPE:
+    elif media == PROTOBUF:
+        # Imported on first use: most deployments never see a protobuf body, start-up counts.
+        from kapi.machinery.protobuf import decode_protobuf
+
         return decode_protobuf(body)
     elif media not in ("application/yaml", "application/x-yaml", "text/yaml"):
         raise errors.new_unsupported_media_type(
