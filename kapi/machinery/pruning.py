@@ -177,10 +177,16 @@ def _walk(
                             del value[key]
                     elif values is not None:
                         _walk(values, value[key], here, out, prune, mismatches, kind)
+                elif prune and value[key] is None:
+                    # Go leaves a null field at its zero value, which the JSON omits.
+                    del value[key]
                 elif child is not _LEAF:
                     _walk(child, value[key], here, out, prune, mismatches, kind)
         elif values is not None and values is not _LEAF:
             for key, sub in value.items():
+                if sub is None and prune and values.type == "string":
+                    value[key] = ""  # a null map[string]string value decodes as ""
+                    continue
                 here = f"{path}.{key}" if path else key
                 _walk(values, sub, here, out, prune, mismatches, kind)
     elif isinstance(value, list):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kapi.machinery.openapi import SchemaRegistry
-from kapi.machinery.pruning import FieldPruner, prune_unknown, unknown_fields
+from kapi.machinery.pruning import FieldPruner, decode, prune_unknown, unknown_fields
 from kapi.machinery.schema import GroupVersionKind as GVK
 
 POD = GVK("", "v1", "Pod")
@@ -355,3 +355,15 @@ def test_recursive_schemas_terminate() -> None:
         "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.x.bogus",
         "spec.versions[0].subresources.status.unexpected",
     ]
+
+
+def test_nulls_decode_as_go_does() -> None:
+    """A null struct field is left at its zero value (omitted); a null map[string]string value
+    becomes ""."""
+    obj = {
+        "metadata": {"name": "a", "labels": None, "annotations": {"x": None}},
+        "data": {"k": None},
+        "immutable": None,
+    }
+    assert decode(GVK("", "v1", "ConfigMap"), obj) == ([], [])
+    assert obj == {"metadata": {"name": "a", "annotations": {"x": ""}}, "data": {"k": ""}}
