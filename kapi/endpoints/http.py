@@ -21,12 +21,19 @@ Send = Callable[[Message], Awaitable[None]]
 # Upstream `MaxRequestBodyBytes` default: 3 MiB.
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
 
-try:  # the C implementations are an order of magnitude faster where available
+try:  # the C loader is an order of magnitude faster where available
     _YamlLoader: Any = yaml.CSafeLoader
-    _YamlDumper: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover
     _YamlLoader = yaml.SafeLoader
-    _YamlDumper = yaml.SafeDumper
+
+
+class _YamlDumper(yaml.SafeDumper):
+    """Quotes strings that need it with double quotes, as upstream's YAML encoder
+    (sigs.k8s.io/yaml) does: `creationTimestamp: "2024-05-01T12:00:00Z"`."""
+
+    def choose_scalar_style(self) -> Any:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
 
 
 class Request:
