@@ -21,8 +21,8 @@ from kapi.registry.core.namespace.strategy import (
     spec_finalizers,
 )
 from kapi.registry.core.shape import child, items
-from kapi.registry.core.store_rest import StoreREST
 from kapi.registry.generic.store import Store
+from kapi.registry.generic.store_rest import StoreREST
 from kapi.registry.generic.subresource import StatusREST
 from kapi.registry.rest import UpdatedObjectInfo, ValidateObjectFunc, ValidateObjectUpdateFunc
 from kapi.storage import interface as storage

@@ -19,8 +19,8 @@ from kapi.registry.core.service.defaults import set_service_defaults
 from kapi.registry.core.service.printer import PRINTER
 from kapi.registry.core.service.strategy import ServiceStatusStrategy, ServiceStrategy
 from kapi.registry.core.shape import mapping, text
-from kapi.registry.core.store_rest import StoreREST
 from kapi.registry.generic.store import Store
+from kapi.registry.generic.store_rest import StoreREST
 from kapi.registry.generic.subresource import StatusREST
 from kapi.registry.rest import UpdatedObjectInfo, ValidateObjectFunc, ValidateObjectUpdateFunc
 from kapi.storage.interface import Storage
