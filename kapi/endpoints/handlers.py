@@ -36,7 +36,13 @@ from kapi.machinery import field as fielderr
 from kapi.machinery.meta import metadata
 from kapi.machinery.patch import apply_json_patch, merge_patch
 from kapi.machinery.pruning import decode as decode_fields
-from kapi.machinery.schema import GroupKind, GroupResource, GroupVersionKind, GroupVersionResource
+from kapi.machinery.schema import (
+    GroupKind,
+    GroupResource,
+    GroupVersion,
+    GroupVersionKind,
+    GroupVersionResource,
+)
 from kapi.machinery.strategicpatch import (
     apply_strategic_merge_patch,
     has_strategic_merge_schema,
@@ -79,7 +85,10 @@ class ResourceHandler:
                 raise errors.new_method_not_supported(res_gr(res), "watch")
             await self.watch(req, send, ctx, info, res)
         elif verb == "create":
-            if (info.name and not info.subresource) or not isinstance(storage, rest.Creater):
+            named = bool(info.subresource) and isinstance(storage, rest.NamedCreater)
+            if not named and (
+                (info.name and not info.subresource) or not isinstance(storage, rest.Creater)
+            ):
                 raise errors.new_method_not_allowed()
             await self.create(req, send, ctx, info, res)
         elif verb == "update":
@@ -227,9 +236,27 @@ class ResourceHandler:
             raise errors.new_bad_request(
                 "Object 'Kind' is missing in the request body or it is not an object"
             )
-        obj = self._check_type(obj, res.gvk)
-        self._validate_fields(ctx, res.gvk, obj, directive)
+        gvk = self._body_gvk(obj, res)
+        obj = self._check_type(obj, gvk)
+        self._validate_fields(ctx, gvk, obj, directive)
         return obj
+
+    @staticmethod
+    def _body_gvk(obj: Object, res: InstalledResource) -> GroupVersionKind:
+        """The kind to decode the body as: the endpoint's, or another group version of it
+        that the storage accepts (pods/eviction takes policy/v1beta1 too)."""
+        api_version = obj.get("apiVersion")
+        storage = res.storage
+        if (
+            isinstance(api_version, str)
+            and api_version
+            and api_version != res.gvk.api_version
+            and isinstance(storage, rest.GroupVersionAcceptor)
+        ):
+            gv = GroupVersion.parse(api_version)
+            if storage.accepts_group_version(gv):
+                return GroupVersionKind(gv.group, gv.version, res.gvk.kind)
+        return res.gvk
 
     @staticmethod
     def _check_type(obj: Object, gvk: GroupVersionKind) -> Object:
@@ -290,14 +317,22 @@ class ResourceHandler:
         neg = negotiate(req.headers.get("accept", ""), allow_conversions=_OBJECT_CONVERSIONS)
         opts = params.create_options(req.query, ctx.user_agent)
         obj = await self._decode_object(req, ctx, res, opts.field_validation)
-        name = metadata(obj).get("name", "")
-        await self.admission.admit(self._attrs(info, res, CREATE, name), obj)
-        after_create = None
-        if not res.subresource:  # a subresource create (binding, eviction) stores no object
-            recorder = Recorder(opts.field_manager, res)
-            recorder.prepare(None, obj)
-            after_create = recorder.after_create
-        out = await res.storage.create(ctx, obj, after_create, opts)
+        storage = res.storage
+        if info.subresource and isinstance(storage, rest.NamedCreater):
+            # pods/binding, pods/eviction: act on the parent named in the URL.
+            await self.admission.admit(self._attrs(info, res, CREATE, info.name), obj)
+            out = await storage.create_named(ctx, info.name, obj, None, opts)
+        else:
+            name = metadata(obj).get("name", "")
+            await self.admission.admit(self._attrs(info, res, CREATE, name), obj)
+            after_create = None
+            if not res.subresource:  # a subresource create stores no object of its own
+                recorder = Recorder(opts.field_manager, res)
+                recorder.prepare(None, obj)
+                after_create = recorder.after_create
+            out = await storage.create(ctx, obj, after_create, opts)
+        if out.get("kind") == "Status":
+            neg = Negotiated(neg.format)
         await self.respond(req, send, ctx, 201, out, neg, res)
 
     async def update(

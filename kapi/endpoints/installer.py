@@ -54,7 +54,7 @@ def verbs_of(storage: Any, *, is_subresource: bool) -> list[str]:
     lister = isinstance(storage, rest.Lister)
     if lister:
         verbs.add("list")
-    if isinstance(storage, rest.Creater):
+    if isinstance(storage, (rest.Creater, rest.NamedCreater)):
         verbs.add("create")
     if isinstance(storage, rest.Updater):
         verbs.add("update")

@@ -69,6 +69,29 @@ class Creater(Protocol):
     ) -> Object: ...
 
 
+@runtime_checkable
+class NamedCreater(Protocol):
+    """POST on a subresource that acts on its parent (pods/binding, pods/eviction): the
+    parent's name comes from the URL. Upstream overloads `Create`; Python cannot."""
+
+    async def create_named(
+        self,
+        ctx: RequestContext,
+        name: str,
+        obj: Object,
+        create_validation: ValidateObjectFunc | None,
+        options: CreateOptions,
+    ) -> Object: ...
+
+
+@runtime_checkable
+class GroupVersionAcceptor(Protocol):
+    """Accepts request bodies of group versions other than its own kind's (pods/eviction
+    takes policy/v1 and policy/v1beta1 Evictions)."""
+
+    def accepts_group_version(self, gv: GroupVersion) -> bool: ...
+
+
 class UpdatedObjectInfo(Protocol):
     """What an update wants: preconditions from the request, and the new object computed
     from the current one (PUT returns its body, PATCH applies itself) inside the retry loop."""

@@ -13,6 +13,7 @@ STATUS = ["get", "patch", "update"]
 
 EXPECTED: dict[GroupVersion, dict[str, tuple[str, list[str], list[str]]]] = {
     GroupVersion("", "v1"): {
+        "bindings": ("Binding", ["create"], []),
         "configmaps": ("ConfigMap", RW, ["cm"]),
         "endpoints": ("Endpoints", RW, ["ep"]),
         "events": ("Event", RW, ["ev"]),
@@ -26,6 +27,8 @@ EXPECTED: dict[GroupVersion, dict[str, tuple[str, list[str], list[str]]]] = {
         "nodes": ("Node", RW, ["no"]),
         "nodes/status": ("Node", STATUS, []),
         "pods": ("Pod", RW, ["po"]),
+        "pods/binding": ("Binding", ["create"], []),
+        "pods/eviction": ("Eviction", ["create"], []),
         "pods/status": ("Pod", STATUS, []),
         "secrets": ("Secret", RW, []),
         "serviceaccounts": ("ServiceAccount", RW, ["sa"]),
@@ -63,5 +66,7 @@ def test_installed_resources(groups: dict[GroupVersion, dict[str, Any]]) -> None
             assert entry.namespaced == (entry.resource not in CLUSTER_SCOPED), name
             if not entry.subresource:
                 assert ("all" in entry.categories) == (name in IN_CATEGORY_ALL), name
+        if gv == GroupVersion("", "v1"):
+            assert installed.resources["pods/eviction"].gvk.group == "policy"
         if gv == GroupVersion("apps", "v1"):
             assert installed.resources["deployments/scale"].gvk.group == "autoscaling"

@@ -23,6 +23,9 @@ def new_rest_storage(storage: Storage) -> dict[str, object]:
     return {
         "pods": pods.pod,
         "pods/status": pods.status,
+        "pods/binding": pods.binding,
+        "pods/eviction": pods.eviction,
+        "bindings": pods.legacy_binding,
         "namespaces": namespaces.namespace,
         "namespaces/status": namespaces.status,
         "namespaces/finalize": namespaces.finalize,

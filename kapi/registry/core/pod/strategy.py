@@ -146,6 +146,18 @@ class PodStatusStrategy(PodStrategy):
         return validate_pod_status_update(obj, old)
 
 
+class PodBindingStrategy(PodStrategy):
+    """pods/binding: the pod is stored as the binding computed it. Upstream writes it with a
+    bare `GuaranteedUpdate`, so no pod update rule (spec.nodeName is immutable through PUT)
+    and no generation bump applies."""
+
+    def prepare_for_update(self, ctx: RequestContext, obj: Object, old: Object) -> None:
+        pass
+
+    def validate_update(self, ctx: RequestContext, obj: Object, old: Object) -> ErrorList:
+        return []
+
+
 def _preserve_observed_generation(status: Object, old_status: Object) -> None:
     """A status write that omits observedGeneration keeps the old values (upstream
     `preserveOldObservedGeneration`)."""
